@@ -1,0 +1,163 @@
+"""Invariants of the bundled event record (data/events/*.csv and data/places.csv)."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+EVENTS = DATA / "events" / "kz_jan2022_events.csv"
+COLUMNS = DATA / "events" / "columns.csv"
+PLACES = DATA / "places.csv"
+
+EXPECTED_COLUMNS = [
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
+    "actor1", "actor2", "admin1", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_url", "notes", "fatalities", "fatalities_source",
+]
+
+ADMIN1_JAN2022 = {
+    "Akmola Region", "Aktobe Region", "Almaty", "Almaty Region", "Atyrau Region",
+    "East Kazakhstan Region", "Jambyl Region", "Karaganda Region", "Kostanay Region",
+    "Kyzylorda Region", "Mangystau Region", "North Kazakhstan Region", "Nur-Sultan",
+    "Pavlodar Region", "Shymkent", "Turkistan Region", "West Kazakhstan Region",
+}
+
+# ACLED event types and their sub-event types.
+ACLED_TYPES = {
+    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
+    "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
+    "Riots": {"Violent demonstration", "Mob violence"},
+    "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
+    "Explosions/Remote violence": {
+        "Chemical weapon", "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED", "Grenade",
+    },
+    "Strategic developments": {
+        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+        "Headquarters or base established", "Looting/property destruction",
+        "Non-violent transfer of territory", "Other",
+    },
+}
+
+LAT_RANGE = (40.5, 55.5)
+LON_RANGE = (46.4, 87.4)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return _read(EVENTS)
+
+
+@pytest.fixture(scope="module")
+def places() -> pd.DataFrame:
+    return _read(PLACES)
+
+
+def test_columns_and_size(events):
+    assert list(events.columns) == EXPECTED_COLUMNS
+    assert len(events) >= 150
+
+
+def test_ids_unique_and_ordered(events):
+    assert events["event_id_cnty"].is_unique
+    assert events["event_id_cnty"].str.fullmatch(r"QNT-KAZ-\d{4}").all()
+    key = list(zip(events["event_date"], events["event_id_cnty"]))
+    assert key == sorted(key)
+
+
+def test_dates_in_range(events):
+    dates = pd.to_datetime(events["event_date"], format="%Y-%m-%d", errors="raise")
+    assert dates.min() >= pd.Timestamp("2022-01-01")
+    assert dates.max() <= pd.Timestamp("2022-01-19")
+
+
+def test_precision_codes(events):
+    assert events["time_precision"].isin({"1", "2", "3"}).all()
+    assert events["geo_precision"].isin({"1", "2", "3"}).all()
+
+
+def test_admin1_valid_and_all_units_present(events):
+    assert set(events["admin1"]) <= ADMIN1_JAN2022
+    assert set(events["admin1"]) == ADMIN1_JAN2022
+
+
+def test_source_urls(events):
+    for value in events["source_url"]:
+        urls = [u.strip() for u in value.split(" | ")]
+        assert urls and all(urls), value
+        assert all(u.startswith(("http://", "https://")) and " " not in u for u in urls), value
+    assert (events["source"].str.strip() != "").all()
+
+
+def test_notes_present(events):
+    assert (events["notes"].str.strip() != "").all()
+
+
+def test_fatalities(events):
+    fat = events["fatalities"]
+    filled = fat != ""
+    assert fat[filled].str.fullmatch(r"\d+").all()
+    assert (events["fatalities_source"] != "").eq(filled).all()
+
+
+def test_event_types_are_acled(events):
+    for et, st in zip(events["event_type"], events["sub_event_type"]):
+        assert et in ACLED_TYPES, et
+        assert st in ACLED_TYPES[et], (et, st)
+
+
+def test_actors(events):
+    assert (events["actor1"].str.strip() != "").all()
+    assert (events["actor1"] != events["actor2"]).all()
+
+
+def test_locations_match_gazetteer(events, places):
+    assert places["name"].is_unique and places["place_id"].is_unique
+    merged = events.merge(places, left_on="location", right_on="name", how="left",
+                          suffixes=("", "_place"), indicator=True)
+    missing = merged.loc[merged["_merge"] != "both", "location"].unique()
+    assert len(missing) == 0, f"locations not in places.csv: {list(missing)}"
+    assert (merged["latitude"] == merged["latitude_place"]).all()
+    assert (merged["longitude"] == merged["longitude_place"]).all()
+    assert (merged["admin1"] == merged["admin1_place"]).all()
+
+
+def test_coordinates_in_kazakhstan(events, places):
+    for df in (events, places):
+        lat = df["latitude"].astype(float)
+        lon = df["longitude"].astype(float)
+        assert lat.between(*LAT_RANGE).all()
+        assert lon.between(*LON_RANGE).all()
+        assert df["latitude"].str.fullmatch(r"-?\d+\.\d{4}").all()
+        assert df["longitude"].str.fullmatch(r"-?\d+\.\d{4}").all()
+
+
+def test_places_file(places):
+    assert list(places.columns) == ["place_id", "name", "variants", "latitude", "longitude",
+                                    "admin1", "geonames_id", "coord_source", "coord_note"]
+    assert set(places["admin1"]) <= ADMIN1_JAN2022
+    assert places["geonames_id"].str.fullmatch(r"\d+").all()
+    assert places["coord_source"].str.contains("GeoNames").all()
+    assert places["coord_source"].str.contains("CC BY 4.0").all()
+
+
+def test_columns_documented(events):
+    doc = _read(COLUMNS)
+    assert list(doc.columns) == ["column", "meaning", "type", "unit_or_allowed_values"]
+    assert set(events.columns) <= set(doc["column"])
+    assert (doc["meaning"].str.strip() != "").all()
+
+
+def test_zhanaozen_first_protest(events):
+    protests = events[events["event_type"] == "Protests"]
+    first_day = protests["event_date"].min()
+    assert first_day == "2022-01-02"
+    assert "Zhanaozen" in set(protests.loc[protests["event_date"] == first_day, "location"])
+    # nothing of kind Protests/Riots anywhere before Zhanaozen's first day
+    unrest = events[events["event_type"].isin(["Protests", "Riots", "Battles"])]
+    assert unrest["event_date"].min() == "2022-01-02"
