@@ -1,0 +1,74 @@
+"""Per-region, per-day tables: daily counts, cumulative totals and moving windows (tidy frames)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+Mode = Literal["daily", "cumulative", "window"]
+MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
+
+
+def region_day_counts(joined: pd.DataFrame, region_ids: list[str] | pd.Index) -> pd.DataFrame:
+    """Events and reported fatalities per region and day, every region and day present (zeros).
+
+    The day range runs from the first to the last event; `fatalities` sums only reported numbers.
+    """
+    placed = joined[joined["region_id"].notna()]
+    days = _day_range(joined["event_date"])
+    grid = pd.MultiIndex.from_product([pd.Index(region_ids, name="region_id"), days])
+    grouped = placed.groupby(["region_id", "event_date"], observed=True).agg(
+        events=("event_date", "size"), fatalities=("fatalities", "sum")
+    )
+    grouped.index = grouped.index.set_names(["region_id", "date"])
+    counts = grouped.reindex(grid.set_names(["region_id", "date"]), fill_value=0)
+    return counts.astype({"events": "int64", "fatalities": "int64"}).reset_index()
+
+
+def region_day_type_counts(joined: pd.DataFrame) -> pd.DataFrame:
+    """Events per region, day and event type (only combinations that occur)."""
+    placed = joined[joined["region_id"].notna()]
+    return (
+        placed.groupby(["region_id", "event_date", "event_type"], observed=True)
+        .size()
+        .rename("events")
+        .reset_index()
+        .rename(columns={"event_date": "date"})
+    )
+
+
+def values_at(
+    counts: pd.DataFrame, date: pd.Timestamp, mode: Mode = "cumulative", window_days: int = 3
+) -> pd.DataFrame:
+    """Per-region events and fatalities on `date`: that day, up to it, or over the last k days."""
+    date = pd.Timestamp(date).normalize()
+    if mode == "daily":
+        chosen = counts[counts["date"] == date]
+    elif mode == "cumulative":
+        chosen = counts[counts["date"] <= date]
+    elif mode == "window":
+        if window_days < 1:
+            raise ValueError(f"window_days must be at least 1, got {window_days}")
+        start = date - pd.Timedelta(days=window_days - 1)
+        chosen = counts[(counts["date"] >= start) & (counts["date"] <= date)]
+    else:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    region_ids = counts["region_id"].drop_duplicates()
+    summed = chosen.groupby("region_id")[["events", "fatalities"]].sum()
+    return summed.reindex(region_ids, fill_value=0).reset_index()
+
+
+def events_per_day(joined: pd.DataFrame) -> pd.DataFrame:
+    """National events per day and type, for the timeline strip."""
+    return (
+        joined.groupby(["event_date", "event_type"], observed=True)
+        .size()
+        .rename("events")
+        .reset_index()
+        .rename(columns={"event_date": "date"})
+    )
+
+
+def _day_range(dates: pd.Series) -> pd.DatetimeIndex:
+    return pd.date_range(dates.min().normalize(), dates.max().normalize(), freq="D", name="date")
