@@ -1,0 +1,923 @@
+"""Reading event files people bring: ACLED exports, GDELT event files, CSV, XLSX and GeoJSON.
+
+`read_events` detects the format, reads only the columns it needs, maps them to the canonical
+event table (geo.schema) and validates it. Bad rows become located problems (file, 1-based data
+row, column, value) and the good rows still load; a file that cannot be used at all raises
+EventDataError. Everything that was guessed (format, encoding, delimiter, column mapping, date
+order) is reported in `ImportResult.notes`, so nothing is decided silently.
+
+Besides the canonical columns and `source_row`, every result has `admin1_code` (a FIPS 10-4 or
+ISO 3166-2 code, placed by geo.placing when there are no coordinates) and `country_level` (True
+for rows located only at a country's centroid, to be left out of regional views); files with
+times of day also get `event_datetime`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from geo.errors import EventDataError, Problem, QantarError
+from geo.schema import CANONICAL_COLUMNS, validate_events
+
+FORMATS = ("acled", "gdelt", "csv", "xlsx", "geojson")
+LOCAL_TZ = "Asia/Almaty"
+"""Zone for times given in UTC (UTC+6 in January 2022; the west of the country used UTC+5)."""
+HEAD_BYTES = 64 * 1024
+
+ACLED_ATTRIBUTION = (
+    "ACLED data: ACLED's terms of use require attribution - cite the Armed Conflict Location & "
+    "Event Data Project (ACLED), www.acleddata.com, with the date of access."
+)
+ACLED_COLUMNS = {
+    "event_id_cnty": ("event_id_cnty", "data_id"),
+    "event_date": ("event_date",),
+    "time_precision": ("time_precision",),
+    "event_type": ("event_type",),
+    "sub_event_type": ("sub_event_type",),
+    "actor1": ("actor1",),
+    "actor2": ("actor2",),
+    "admin1": ("admin1",),
+    "location": ("location",),
+    "latitude": ("latitude",),
+    "longitude": ("longitude",),
+    "geo_precision": ("geo_precision",),
+    "source": ("source",),
+    "notes": ("notes",),
+    "fatalities": ("fatalities",),
+}
+"""Canonical column -> ACLED column(s), first present wins (`data_id` in the pre-2023 schema).
+
+`timestamp` is ACLED's upload time, not the event's, and is never read."""
+
+_GDELT_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
+_GDELT_GEO2 = (
+    "Type",
+    "FullName",
+    "CountryCode",
+    "ADM1Code",
+    "ADM2Code",
+    "Lat",
+    "Long",
+    "FeatureID",
+)
+_GDELT_HEAD = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *(f"Actor{n}{part}" for n in (1, 2) for part in (
+        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+        "Religion2Code", "Type1Code", "Type2Code", "Type3Code",
+    )),
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+)  # fmt: skip
+_GEO_WHO = ("Actor1", "Actor2", "Action")
+GDELT_COLUMNS: dict[int, tuple[str, ...]] = {
+    57: (*_GDELT_HEAD, *(f"{w}Geo_{p}" for w in _GEO_WHO for p in _GDELT_GEO), "DATEADDED"),
+    58: (
+        *_GDELT_HEAD,
+        *(f"{w}Geo_{p}" for w in _GEO_WHO for p in _GDELT_GEO),
+        "DATEADDED",
+        "SOURCEURL",
+    ),
+    61: (
+        *_GDELT_HEAD,
+        *(f"{w}Geo_{p}" for w in _GEO_WHO for p in _GDELT_GEO2),
+        "DATEADDED",
+        "SOURCEURL",
+    ),
+}
+"""Column order of GDELT 1.0 event files (57 before April 2013, then 58) and GDELT 2.0 (61)."""
+GDELT_MAPPING = {
+    "event_id_cnty": "GLOBALEVENTID",
+    "event_date": "SQLDATE",
+    "actor1": "Actor1Name",
+    "actor2": "Actor2Name",
+    "event_type": "EventRootCode",
+    "location": "ActionGeo_FullName",
+    "latitude": "ActionGeo_Lat",
+    "longitude": "ActionGeo_Long",
+    "admin1_code": "ActionGeo_ADM1Code",
+    "source_url": "SOURCEURL",
+}
+CAMEO_ROOTS: dict[str, tuple[str, str]] = {
+    "01": ("Make public statement", "Statements and appeals"),
+    "02": ("Appeal", "Statements and appeals"),
+    "03": ("Express intent to cooperate", "Cooperation"),
+    "04": ("Consult", "Cooperation"),
+    "05": ("Engage in diplomatic cooperation", "Cooperation"),
+    "06": ("Engage in material cooperation", "Cooperation"),
+    "07": ("Provide aid", "Cooperation"),
+    "08": ("Yield", "Cooperation"),
+    "09": ("Investigate", "Statements and appeals"),
+    "10": ("Demand", "Demands and threats"),
+    "11": ("Disapprove", "Demands and threats"),
+    "12": ("Reject", "Demands and threats"),
+    "13": ("Threaten", "Demands and threats"),
+    "14": ("Protest", "Protests"),
+    "15": ("Exhibit force posture", "Force posture"),
+    "16": ("Reduce relations", "Demands and threats"),
+    "17": ("Coerce", "Coercion (incl. arrests)"),
+    "18": ("Assault", "Violence"),
+    "19": ("Fight", "Violence"),
+    "20": ("Use unconventional mass violence", "Violence"),
+}
+"""CAMEO root code -> (root name, readable event_type): 14 protests, 18-20 violence."""
+
+CANONICAL_TARGETS: dict[str, tuple[str, ...]] = {
+    "event_date": ("event_date", "date", "day", "datetime", "timestamp_local", "дата", "день",
+                   "күні", "күн", "дата_события", "date_time", "time_stamp"),
+    "time": ("time", "hour", "время", "час", "уақыт", "уакыт"),
+    "latitude": ("latitude", "lat", "y", "широта", "ендік", "lat_dd"),
+    "longitude": ("longitude", "lon", "lng", "long", "x", "долгота", "бойлық", "lon_dd"),
+    "location": ("location", "place", "city", "town", "settlement", "place_name", "город",
+                 "место", "населенный_пункт", "нас_пункт", "пункт", "локация", "қала", "елді_мекен",
+                 "орын"),
+    "admin1": ("admin1", "region", "oblast", "province", "state", "область", "регион", "облыс",
+               "аймақ", "admin_1", "region_name"),
+    "admin1_code": ("admin1_code", "region_code", "iso_3166_2", "fips", "adm1code", "код_региона"),
+    "event_type": ("event_type", "type", "category", "kind", "тип", "тип_события", "вид",
+                   "категория", "түрі", "оқиға_түрі"),
+    "sub_event_type": ("sub_event_type", "subtype", "подтип"),
+    "fatalities": ("fatalities", "deaths", "killed", "dead", "deaths_reported", "погибшие",
+                   "погибших", "убитые", "жертвы", "қаза_тапқандар", "қайтыс_болғандар"),
+    "notes": ("notes", "note", "text", "description", "summary", "comment", "описание", "текст",
+              "примечание", "комментарий", "сипаттама", "мәтін"),
+    "source_url": ("source_url", "url", "link", "href", "ссылка", "сілтеме", "источник_url"),
+    "source": ("source", "sources", "outlet", "источник", "источники", "дереккөз"),
+    "actor1": ("actor1", "actor", "actor_1", "who", "участник", "актор", "участники"),
+    "actor2": ("actor2", "actor_2", "target"),
+    "event_id_cnty": ("event_id_cnty", "event_id", "id", "uid", "номер"),
+}  # fmt: skip
+"""Canonical column -> header names (normalised: lower case, '_' for spaces) it is guessed from."""
+MAPPING_ALIASES = {"date": "event_date", "lat": "latitude", "lon": "longitude",
+                   "lng": "longitude", "place": "location", "region": "admin1",
+                   "type": "event_type", "deaths": "fatalities", "url": "source_url",
+                   "text": "notes", "actor": "actor1", "id": "event_id_cnty"}  # fmt: skip
+"""Short names accepted as keys of an explicit `mapping`."""
+
+DATE_FORMATS = (
+    "%Y-%m-%d", "%d %B %Y", "%d.%m.%Y", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y",
+    "%B %d, %Y", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M",
+    "%Y%m%d%H%M%S", "ISO8601",
+)  # fmt: skip
+"""Date formats seen in the wild, tried on a sample; the best one parses the whole column."""
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """Events in canonical form, the located problems, and how the file was read."""
+
+    events: pd.DataFrame
+    problems: tuple[Problem, ...]
+    format: str
+    mapping: dict[str, str]
+    notes: tuple[str, ...]
+
+
+def read_events(
+    source: str | Path | bytes | BinaryIO,
+    *,
+    format: str = "auto",
+    mapping: dict[str, str] | None = None,
+    name: str | None = None,
+) -> ImportResult:
+    """Read an event file of any supported format into the canonical event table.
+
+    `source` is a path, the file's bytes or a binary file object (e.g. Streamlit's UploadedFile);
+    `name` is the file name used in messages. `format` is "auto" or one of FORMATS. `mapping`
+    (canonical column -> your column) overrides the guessed mapping of CSV, XLSX and GeoJSON.
+    """
+    file = _open_source(source, name)
+    zipped = file.head().startswith(b"PK\x03\x04") and format in ("auto", "gdelt", "csv", "acled")
+    if zipped and detect_format(file) == "zip":
+        file = _unzip_single(file)  # GDELT publishes its event files zipped
+    chosen = detect_format(file) if format == "auto" else _check_format(format, file.name)
+    try:
+        raw = _READERS[chosen](file, mapping)
+        return _finish(raw, chosen, file.name)
+    except QantarError:
+        raise
+    except Exception as exc:  # parsers (pyarrow, openpyxl, json, zipfile) raise many types
+        raise EventDataError(
+            [Problem(file.name, None, None, None, f"not a readable {chosen} file ({exc})")]
+        ) from exc
+
+
+def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | None = None) -> str:
+    """Guess the format from the file's first bytes (and its name for ties)."""
+    file = source if isinstance(source, _Source) else _open_source(source, name)
+    head = file.head()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx" if b"xl/" in head[:4096] or file.suffix == ".xlsx" else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise EventDataError(
+            [
+                Problem(
+                    file.name,
+                    None,
+                    None,
+                    None,
+                    "old .xls workbooks are not supported; save it as .xlsx or .csv",
+                )
+            ]
+        )
+    text, _ = _decode(head)
+    stripped = text.lstrip()
+    if stripped.startswith("{") or file.suffix in (".geojson", ".json"):
+        return "geojson"
+    first = stripped.splitlines()[0] if stripped else ""
+    fields = first.split("\t")
+    if (
+        len(fields) in GDELT_COLUMNS
+        and fields[0].strip().isdigit()
+        and re.fullmatch(r"\d{8}", fields[1].strip())
+    ):
+        return "gdelt"
+    header = {h.strip().strip('"').lower() for h in re.split(r"[,;\t]", first)}
+    if {"event_id_cnty", "event_date"} <= header or {"data_id", "event_id_no_cnty"} <= header:
+        return "acled"
+    return "csv"
+
+
+# --- Sources -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix.lower()
+
+    def head(self, size: int = HEAD_BYTES) -> bytes:
+        if self.data is not None:
+            return self.data[:size]
+        with self.path.open("rb") as handle:
+            return handle.read(size)
+
+    def read(self) -> bytes:
+        if self.data is None:
+            self.data = self.path.read_bytes()
+        return self.data
+
+
+def _open_source(source, name: str | None) -> _Source:
+    if isinstance(source, _Source):
+        return source
+    if isinstance(source, str | Path):
+        path = Path(source)
+        shown = name or path.name
+        if not path.is_file():
+            raise EventDataError([Problem(shown, None, None, None, f"file not found: {path}")])
+        return _Source(shown, path=path)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _Source(name or "uploaded file", data=bytes(source))
+    if hasattr(source, "getvalue"):
+        data = source.getvalue()
+    elif hasattr(source, "read"):
+        data = source.read()
+    else:
+        raise EventDataError(
+            [
+                Problem(
+                    name or "input",
+                    None,
+                    None,
+                    type(source).__name__,
+                    "source must be a path, bytes or a binary file object",
+                )
+            ]
+        )
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    shown = name or Path(str(getattr(source, "name", "") or "uploaded file")).name
+    return _Source(shown, data=bytes(data))
+
+
+def _check_format(format: str, file: str) -> str:
+    if format not in FORMATS:
+        allowed = ", ".join(("auto", *FORMATS))
+        raise EventDataError(
+            [Problem(file, None, None, format, f"format must be one of {allowed}")]
+        )
+    return format
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM) if it decodes strictly, else CP1251."""
+    try:
+        text = data.decode("utf-8-sig")
+        return text, "UTF-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
+    except UnicodeDecodeError as exc:
+        if len(data) >= HEAD_BYTES and exc.start >= len(data) - 4:
+            return data[: exc.start].decode("utf-8-sig"), "UTF-8"  # a character cut by the head
+        return data.decode("cp1251", errors="replace"), "CP1251"
+
+
+# --- Raw tables ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """A table renamed to canonical columns, before validation."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    mapping: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extras: pd.DataFrame | None = None
+    dayfirst: bool = True
+
+
+def _read_table(
+    file: _Source,
+    *,
+    delimiter: str | None = None,
+    header: bool = True,
+    names: list[str] | None = None,
+    keep: Callable[[list[str]], list[str]] | None = None,
+    quoting: bool = True,
+) -> tuple[pd.DataFrame, np.ndarray, list[str], list[Problem]]:
+    """Delimited text -> all-string frame, data row numbers (1-based), notes, malformed rows.
+
+    Plain UTF-8 is read by pyarrow straight from the file; CP1251 is decoded first. `keep`
+    chooses the columns to read from the header names (reading fewer columns is much faster).
+    """
+    notes: list[str] = []
+    head_text, encoding = _decode(file.head())
+    if encoding == "CP1251":
+        text, _ = _decode(file.read())
+        stream: object = pa.py_buffer(text.encode("utf-8"))
+    else:
+        stream = str(file.path) if file.data is None else pa.py_buffer(file.data)
+    notes.append(f"encoding: {encoding}")
+    lines = head_text.lstrip("\ufeff").splitlines()
+    if delimiter is None:
+        delimiter = _guess_delimiter(lines[0] if lines else "")
+        notes.append(f"delimiter: {_DELIMITER_NAMES[delimiter]}")
+    if header:
+        if not lines:
+            raise EventDataError([Problem(file.name, None, None, None, "the file is empty")])
+        first = next(csv.reader([lines[0]], delimiter=delimiter), [])
+        names = _unique_names(first)
+    usecols = keep(names) if keep else names
+    bad: list[tuple[int | None, int, str]] = []
+
+    def on_invalid(row) -> str:
+        bad.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        bad.clear()
+        source = stream if isinstance(stream, str) else pa.BufferReader(stream)
+        return pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                use_threads=threads,
+                skip_rows=1 if header else 0,
+                column_names=names,
+                block_size=1 << 24,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"' if quoting else False,
+                newlines_in_values=quoting,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(usecols, pa.string()),
+                include_columns=usecols,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+
+    table = read(threads=True)
+    if bad and any(number is None for number, _, _ in bad):
+        table = read(threads=False)  # only the serial reader knows where the bad rows are
+    offset = 1 if header else 0
+    bad_rows = np.array(sorted({(n or 0) - offset for n, _, _ in bad}), dtype=np.int64)
+    total = table.num_rows + len(bad_rows)
+    rows = np.setdiff1d(np.arange(1, total + 1), bad_rows, assume_unique=True)
+    problems = [
+        Problem(
+            file.name,
+            (n or 0) - offset,
+            None,
+            text[:80],
+            f"expected {len(names)} {_DELIMITER_NAMES[delimiter]}-separated fields, got {got}",
+        )
+        for n, got, text in bad
+    ]
+    frame = table.to_pandas()
+    return frame, rows, notes, problems
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _guess_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in _DELIMITER_NAMES}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for position, raw in enumerate(names, start=1):
+        base = raw.strip().lstrip("\ufeff") or f"column_{position}"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        out.append(base if count == 0 else f"{base}.{count}")
+    return out
+
+
+# --- ACLED ---------------------------------------------------------------------------------------
+
+
+def _read_acled(file: _Source, mapping: dict[str, str] | None) -> _Raw:
+    chosen: dict[str, str] = {}
+
+    def keep(names: list[str]) -> list[str]:
+        lowered = {n.lower(): n for n in names}
+        for target, candidates in ACLED_COLUMNS.items():
+            found = next((lowered[c] for c in candidates if c in lowered), None)
+            if found:
+                chosen[target] = found
+        chosen.update(_checked_mapping(mapping or {}, names, file.name))
+        return list(dict.fromkeys(chosen.values()))
+
+    frame, rows, notes, problems = _read_table(file, keep=keep)
+    frame = frame.rename(columns={v: k for k, v in chosen.items()})[list(chosen)]
+    schema = "pre-2023 schema (data_id)" if chosen.get("event_id_cnty") == "data_id" else "schema"
+    notes = [
+        f"ACLED export ({schema}): outlet names kept in `source`, source_url left empty; "
+        "`timestamp` (upload time) ignored",
+        *notes,
+        ACLED_ATTRIBUTION,
+    ]
+    return _Raw(frame, rows, chosen, notes, problems)
+
+
+# --- GDELT ---------------------------------------------------------------------------------------
+
+
+def _read_gdelt(file: _Source, mapping: dict[str, str] | None) -> _Raw:
+    first = _decode(file.head())[0].splitlines()
+    width = len(first[0].split("\t")) if first else 0
+    if width not in GDELT_COLUMNS:
+        raise EventDataError(
+            [
+                Problem(
+                    file.name,
+                    1,
+                    None,
+                    None,
+                    f"expected a GDELT event file with 57, 58 (GDELT 1.0) or 61 (GDELT 2.0) "
+                    f"tab-separated fields, got {width}",
+                )
+            ]
+        )
+    names = list(GDELT_COLUMNS[width])
+    wanted = [c for c in (*GDELT_MAPPING.values(), "ActionGeo_Type", "EventCode") if c in names]
+    frame, rows, notes, problems = _read_table(
+        file, delimiter="\t", header=False, names=names, keep=lambda _: wanted, quoting=False
+    )
+    used = {k: v for k, v in GDELT_MAPPING.items() if v in names}
+    geo_type = pd.to_numeric(frame["ActionGeo_Type"], errors="coerce")
+    country_level = (geo_type == 1).to_numpy()
+    adm1_only = geo_type.isin([2, 5]).to_numpy()
+    root = frame["EventRootCode"].str.strip().str.zfill(2)
+    out = pd.DataFrame({target: frame[column] for target, column in used.items()})
+    out["event_type"] = root.map({k: v[1] for k, v in CAMEO_ROOTS.items()})
+    out["sub_event_type"] = root.map({k: f"{v[0]} (CAMEO {k})" for k, v in CAMEO_ROOTS.items()})
+    if "source_url" in out:
+        out["source"] = out["source_url"].str.extract(r"^[a-z]+://(?:www\.)?([^/]+)", flags=re.I)[0]
+    out.loc[adm1_only, ["latitude", "longitude"]] = pd.NA
+    out["geo_precision"] = np.where(adm1_only, "3", np.where(geo_type.isin([3, 4]), "1", ""))
+    extras = pd.DataFrame(
+        {
+            "country_level": country_level,
+            "gdelt_geo_type": geo_type.astype("Int8"),
+            "cameo_code": frame["EventCode"].astype("string"),
+        }
+    )
+    version = "2.0" if width == 61 else "1.0"
+    notes = [
+        f"GDELT {version} event file ({width} columns): the event day is SQLDATE (DATEADDED, the "
+        "ingest time, is ignored); places from the ActionGeo_* fields",
+        "event_type is a readable family of the CAMEO root code (14 Protests; 18-20 Violence; "
+        "17 Coercion (incl. arrests); ...); sub_event_type names the root and its code",
+        f"{int(country_level.sum())} row(s) located only at the country's centroid "
+        "(ActionGeo_Type 1) are kept with country_level=True and left out of regional views",
+        f"{int(adm1_only.sum())} row(s) located only at a first-level unit (ActionGeo_Type 5) "
+        "are placed by their ActionGeo_ADM1Code, not by the unit's centroid point",
+        *notes[1:],
+    ]
+    return _Raw(out, rows, dict(used, event_type="EventRootCode"), notes, problems, extras)
+
+
+def _unzip_single(file: _Source) -> _Source:
+    with zipfile.ZipFile(io.BytesIO(file.read())) as archive:
+        members = [m for m in archive.namelist() if not m.endswith("/")]
+        if len(members) != 1:
+            raise EventDataError(
+                [
+                    Problem(
+                        file.name,
+                        None,
+                        None,
+                        None,
+                        f"expected a zip archive with one file, found {len(members)}",
+                    )
+                ]
+            )
+        return _Source(f"{file.name}/{members[0]}", data=archive.read(members[0]))
+
+
+# --- Generic CSV, XLSX, GeoJSON ------------------------------------------------------------------
+
+
+def _read_csv(file: _Source, mapping: dict[str, str] | None) -> _Raw:
+    frame, rows, notes, problems = _read_table(file)
+    return _mapped(frame, rows, file.name, mapping, notes, problems)
+
+
+def _read_xlsx(file: _Source, mapping: dict[str, str] | None) -> _Raw:
+    sheets = pd.read_excel(io.BytesIO(file.read()), sheet_name=None, dtype=object, header=0)
+    if not sheets:
+        raise EventDataError([Problem(file.name, None, None, None, "the workbook has no sheets")])
+    sheet, frame = next(iter(sheets.items()))
+    frame.columns = _unique_names([str(c) for c in frame.columns])
+    notes = [
+        f"sheet {sheet!r} read"
+        + (f" ({len(sheets) - 1} other sheet(s) ignored)" if len(sheets) > 1 else "")
+    ]
+    frame = frame.apply(_cells_to_text)
+    rows = np.arange(1, len(frame) + 1)
+    return _mapped(frame, rows, file.name, mapping, notes, [])
+
+
+def _cells_to_text(column: pd.Series) -> pd.Series:
+    def text(cell: object) -> object:
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)) or cell is pd.NaT:
+            return pd.NA
+        if hasattr(cell, "isoformat"):
+            return cell.isoformat(sep=" ") if hasattr(cell, "hour") else cell.isoformat()
+        if isinstance(cell, float) and cell.is_integer():
+            return str(int(cell))
+        return str(cell)
+
+    return column.map(text).astype("string")
+
+
+def _read_geojson(file: _Source, mapping: dict[str, str] | None) -> _Raw:
+    text, _ = _decode(file.read())
+    document = json.loads(text)
+    features = document.get("features") if isinstance(document, dict) else None
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        features = [document]
+    if not isinstance(features, list):
+        raise EventDataError(
+            [
+                Problem(
+                    file.name,
+                    None,
+                    None,
+                    None,
+                    "expected a GeoJSON FeatureCollection with a 'features' list",
+                )
+            ]
+        )
+    records, rows, problems = [], [], []
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        point = _point(geometry)
+        if not isinstance(properties, dict | None) or point is False:
+            problems.append(
+                Problem(
+                    file.name,
+                    number,
+                    "geometry",
+                    json.dumps(geometry)[:80],
+                    "expected a Feature with a Point geometry (or null) and properties",
+                )
+            )
+            continue
+        record = {str(k): (None if v is None else str(v)) for k, v in (properties or {}).items()}
+        record["__lon"], record["__lat"] = point or (None, None)
+        records.append(record)
+        rows.append(number)
+    frame = pd.DataFrame.from_records(records).astype("string") if records else pd.DataFrame()
+    if frame.empty:
+        raise EventDataError(problems or [Problem(file.name, None, None, None, "no features")])
+    raw = _mapped(
+        frame.drop(columns=["__lon", "__lat"]),
+        np.array(rows),
+        file.name,
+        mapping,
+        ["coordinates from the Point geometries"],
+        problems,
+    )
+    raw.frame["longitude"], raw.frame["latitude"] = frame["__lon"], frame["__lat"]
+    raw.mapping.update(longitude="geometry", latitude="geometry")
+    return raw
+
+
+def _point(geometry: object) -> tuple[str, str] | bool | None:
+    """(lon, lat) of a Point, None for a null geometry, False for anything else."""
+    if geometry is None:
+        return None
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        return False
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list) or len(coordinates) < 2:
+        return False
+    return str(coordinates[0]), str(coordinates[1])
+
+
+def _mapped(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    file: str,
+    mapping: dict[str, str] | None,
+    notes: list[str],
+    problems: list[Problem],
+) -> _Raw:
+    """Rename the user's columns to canonical ones, from `mapping` or guessed from the headers."""
+    names = [str(c) for c in frame.columns]
+    if mapping:
+        chosen = _checked_mapping(mapping, names, file)
+        notes.append("columns mapped as given: " + _describe(chosen))
+    else:
+        chosen = guess_mapping(names)
+        notes.append("columns guessed from the headers: " + (_describe(chosen) or "none"))
+    if "event_date" not in chosen:
+        found = ", ".join(names[:20])
+        message = (
+            "no date column found; name it date/дата/күні or pass "
+            f"mapping={{'event_date': <column>}} (columns found: {found})"
+        )
+        raise EventDataError([Problem(file, None, "event_date", None, message)])
+    out = pd.DataFrame({target: frame[column] for target, column in chosen.items()})
+    for target in ("latitude", "longitude", "fatalities"):
+        if target in out:
+            out[target] = _decimal_comma(out[target])
+    if "time" in out:
+        time = out.pop("time").fillna("")
+        out["event_date"] = (out["event_date"].fillna("") + " " + time).str.strip()
+    headers = " ".join(names)
+    dayfirst = bool(_CYRILLIC.search(headers)) or "CP1251" in " ".join(notes)
+    if not dayfirst:
+        sample = frame.head(200).astype("string").fillna("")
+        dayfirst = bool(sample.apply(lambda c: c.str.contains(_CYRILLIC).any()).any())
+    return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst)
+
+
+def guess_mapping(columns: list[str]) -> dict[str, str]:
+    """Canonical column -> one of `columns`, guessed from English, Russian and Kazakh headers."""
+    keys = {c: _header_key(c) for c in columns}
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for exact in (True, False):
+        for target, synonyms in CANONICAL_TARGETS.items():
+            if target in chosen:
+                continue
+            for column, key in keys.items():
+                if column in used:
+                    continue
+                parts = key.split("_")
+                hit = key in synonyms if exact else any(p in synonyms for p in parts if len(p) > 1)
+                if hit:
+                    chosen[target] = column
+                    used.add(column)
+                    break
+    return chosen
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "_", name.strip().lower()).strip("_")
+
+
+def _checked_mapping(mapping: dict[str, str], columns: list[str], file: str) -> dict[str, str]:
+    targets = (*CANONICAL_TARGETS, *CANONICAL_COLUMNS)
+    chosen = {}
+    for key, column in mapping.items():
+        target = MAPPING_ALIASES.get(key, key)
+        if target not in targets:
+            allowed = ", ".join(sorted(set(targets)))
+            raise EventDataError(
+                [Problem(file, None, None, key, f"mapping key must be one of {allowed}")]
+            )
+        if column not in columns:
+            raise EventDataError(
+                [
+                    Problem(
+                        file,
+                        None,
+                        str(column),
+                        None,
+                        f"mapping[{key!r}] names a column the file does not have "
+                        f"(columns found: {', '.join(columns[:20])})",
+                    )
+                ]
+            )
+        chosen[target] = column
+    return chosen
+
+
+def _describe(chosen: dict[str, str]) -> str:
+    return ", ".join(f"{target} <- {column!r}" for target, column in chosen.items())
+
+
+def _decimal_comma(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    comma = text.str.fullmatch(r"-?\d+,\d+").fillna(False)
+    return text.where(~comma, text.str.replace(",", ".", regex=False)) if comma.any() else text
+
+
+# --- Finishing: dates, validation, row numbers ---------------------------------------------------
+
+
+def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
+    frame = raw.frame.reset_index(drop=True)
+    notes = list(raw.notes)
+    problems = list(raw.problems)
+    column_names = {k: v for k, v in raw.mapping.items()}
+    if "event_date" not in frame:
+        raise EventDataError(
+            [Problem(file, None, "event_date", None, "required column is missing")]
+        )
+    days, datetimes, bad, date_notes = parse_dates(frame["event_date"], dayfirst=raw.dayfirst)
+    notes += date_notes
+    shown = column_names.get("event_date", "event_date")
+    for index in np.flatnonzero(bad):
+        value = frame["event_date"].iloc[index]
+        problems.append(
+            Problem(
+                file,
+                int(raw.rows[index]),
+                shown,
+                None if pd.isna(value) else str(value),
+                "expected a date such as 2022-01-05, 05.01.2022 or 05 January 2022",
+            )
+        )
+    keep = ~bad
+    frame = frame.assign(event_date=days)
+    extras = (
+        raw.extras.reset_index(drop=True)
+        if raw.extras is not None
+        else pd.DataFrame(index=frame.index)
+    )
+    if "admin1_code" in frame:
+        extras["admin1_code"] = frame.pop("admin1_code").astype("string").str.strip()
+    if datetimes is not None:
+        extras["event_datetime"] = datetimes
+    frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
+    if frame.empty:
+        raise EventDataError(problems or [Problem(file, None, None, None, "the file has no rows")])
+    try:
+        validated = validate_events(frame, file)
+    except EventDataError as exc:
+        relocated = [_relocated(p, rows, column_names) for p in exc.problems]
+        raise EventDataError(problems + relocated) from exc
+    position = validated.events["source_row"].to_numpy() - 1
+    events = validated.events.assign(source_row=rows[position])
+    extras = extras.iloc[position].reset_index(drop=True)
+    events["admin1_code"] = (
+        extras.pop("admin1_code")
+        if "admin1_code" in extras
+        else pd.Series(pd.NA, index=events.index, dtype="string")
+    )
+    events["country_level"] = (
+        extras.pop("country_level").astype(bool) if "country_level" in extras else False
+    )
+    for column in extras:
+        events[column] = extras[column]
+    problems += [_relocated(p, rows, column_names) for p in validated.problems]
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    if problems:
+        notes.append(f"{len({p.row for p in problems})} row(s) with problems were not loaded")
+    return ImportResult(events, tuple(problems), format, dict(raw.mapping), tuple(notes))
+
+
+def _relocated(problem: Problem, rows: np.ndarray, names: dict[str, str]) -> Problem:
+    row = problem.row if problem.row is None else int(rows[problem.row - 1])
+    return replace(problem, row=row, column=names.get(problem.column, problem.column))
+
+
+def parse_dates(
+    values: pd.Series, *, dayfirst: bool = True
+) -> tuple[pd.Series, pd.Series | None, np.ndarray, list[str]]:
+    """Parse a date or date-time column written in any common format.
+
+    Returns the local day (datetime64, midnight), the date-times (None when the values carry no
+    time of day; tz-aware in Asia/Almaty when they carry an offset), a mask of unparseable
+    values and notes on what was assumed. Values with an offset keep the day as written there
+    (the local day); UTC values ('Z') take their day in Asia/Almaty.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.dt.tz_convert(LOCAL_TZ) if values.dt.tz is not None else values
+        return _split_day_time(stamps, values.isna().to_numpy(), [])
+    text = values.astype("string").str.strip()
+    present = text.notna() & (text != "")
+    notes: list[str] = []
+    offset = text.str.extract(_OFFSET, expand=False)
+    aware = offset.notna() & present
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if aware.any():
+        written = text[aware].str.replace(r"\s*(Z|[+-]\d\d:?\d\d)$", "", regex=True, flags=re.I)
+        wall = pd.to_datetime(written, format="ISO8601", errors="coerce")
+        utc = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+        is_utc = offset[aware].str.upper().isin(["Z", "+00:00", "+0000", "-00:00"])
+        local_utc = utc.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+        parsed[aware] = wall.where(~is_utc, local_utc).astype("datetime64[ns]")
+        notes.append(
+            f"{int(aware.sum())} date-time(s) with a UTC offset: the day is the local day as "
+            f"written; event_datetime is in {LOCAL_TZ}"
+        )
+    naive = present & ~aware
+    if naive.any():
+        parsed[naive], note = _parse_naive(text[naive], dayfirst)
+        notes += note
+    bad = (present & parsed.isna()).to_numpy() | ~present.to_numpy()
+    day, datetimes, _, _ = _split_day_time(parsed, bad, notes)
+    if datetimes is not None and aware.any():
+        utc_all = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {LOCAL_TZ}]")
+        utc_all[aware] = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+        utc_all = utc_all.dt.tz_convert(LOCAL_TZ)
+        naive_local = parsed[~aware].dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT")
+        utc_all[~aware] = naive_local
+        datetimes = utc_all
+        if (naive & ~aware).any():
+            notes.append(f"date-times without an offset are read as {LOCAL_TZ} time")
+    return day, datetimes, bad, notes
+
+
+def _split_day_time(stamps: pd.Series, bad: np.ndarray, notes: list[str]):
+    has_time = (stamps.notna() & (stamps != stamps.dt.normalize())).any()
+    day = stamps.dt.tz_localize(None) if stamps.dt.tz is not None else stamps
+    return day.dt.normalize(), (stamps if has_time else None), bad, notes
+
+
+def _parse_naive(text: pd.Series, dayfirst: bool) -> tuple[pd.Series, list[str]]:
+    sample = text.drop_duplicates().head(500)
+    scores = {
+        f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
+        for f in DATE_FORMATS
+    }
+    order = sorted(DATE_FORMATS, key=lambda f: -scores[f])
+    notes = []
+    if scores["%d/%m/%Y"] and scores["%d/%m/%Y"] == scores["%m/%d/%Y"]:
+        first = "%d/%m/%Y" if dayfirst else "%m/%d/%Y"
+        order.remove(first)
+        order.insert(0, first)
+        why = "the file is in Russian/Kazakh" if dayfirst else "the file is not in Russian/Kazakh"
+        notes.append(
+            f"dates like 05/01/2022 are ambiguous; read as {'day' if dayfirst else 'month'} "
+            f"first because {why} - pass a file with ISO dates (2022-01-05) to be sure"
+        )
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    used = []
+    for fmt in order:
+        todo = parsed.isna()
+        if not todo.any() or (not scores[fmt] and used):
+            break
+        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        if attempt.notna().any():
+            parsed[todo] = attempt.astype("datetime64[ns]")
+            used.append(fmt)
+    if used:
+        notes.append("date format(s) detected: " + ", ".join(used))
+    return parsed, notes
+
+
+_READERS: dict[str, Callable[[_Source, dict[str, str] | None], _Raw]] = {
+    "acled": _read_acled,
+    "gdelt": _read_gdelt,
+    "csv": _read_csv,
+    "xlsx": _read_xlsx,
+    "geojson": _read_geojson,
+}
