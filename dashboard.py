@@ -5,6 +5,8 @@ Layout and wiring only; every computation lives in the `geo` package.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,6 +15,7 @@ import geo
 from geo import mapview, player
 from geo.pipeline import Dataset, build_dataset
 from geo.player import PlayerState
+from geo.viewstate import ViewState, parse_view, view_query
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last 3 days"}
 METRIC_LABELS = {"events": "Events", "fatalities": "Deaths reported"}
@@ -32,51 +35,55 @@ def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     dataset = bundled_dataset("2022-01")
+    days = [day.date() for day in dataset.days]
+    restore_view_from_url(days)
     mode, metric, online_tiles = view_options_ui()
-    date = date_ui(dataset.days)
-    values = geo.values_at(dataset.counts, date, mode)
-    state = PlayerState(day=dataset.days.index(date), mode=mode, metric=metric)
+    date = date_ui(days)
+    view = ViewState(date=date, mode=mode, metric=metric, tiles=online_tiles)
+    st.query_params.from_dict(view_query(view, default_view(days)))
+    day = pd.Timestamp(date)
+    values = geo.values_at(dataset.counts, day, mode)
+    state = PlayerState(day=days.index(date), mode=mode, metric=metric)
     map_column, table_column = st.columns([3, 2])
     with map_column:
         map_ui(dataset, state, online_tiles)
     with table_column:
-        region_table_ui(dataset, values, date)
+        region_table_ui(dataset, values)
     sources_ui()
+
+
+def default_view(days: list[dt.date]) -> ViewState:
+    """Opens on 5 January, the day the government fell and the emergency was declared."""
+    return ViewState(date=days[min(4, len(days) - 1)])
+
+
+def restore_view_from_url(days: list[dt.date]) -> None:
+    """Once per session: the link's view goes into the widgets; ignored parts are announced."""
+    if "view_restored" in st.session_state:
+        return
+    view, notices = parse_view(st.query_params.to_dict(), days, default_view(days))
+    st.session_state.update(
+        date=view.date, mode=view.mode, metric=view.metric, tiles=view.tiles, view_restored=True
+    )
+    for notice in notices:
+        st.warning(notice, icon="⚠️")
 
 
 def view_options_ui() -> tuple[str, str, bool]:
     with st.sidebar:
         st.header("View")
-        mode = st.radio(
-            "Count events",
-            list(MODE_LABELS),
-            format_func=MODE_LABELS.get,
-            key="mode",
-            bind="query-params",
-        )
+        mode = st.radio("Count events", list(MODE_LABELS), format_func=MODE_LABELS.get, key="mode")
         metric = st.radio(
-            "Colour regions by",
-            list(METRIC_LABELS),
-            format_func=METRIC_LABELS.get,
-            key="metric",
-            bind="query-params",
+            "Colour regions by", list(METRIC_LABELS), format_func=METRIC_LABELS.get, key="metric"
         )
-        online_tiles = st.toggle(
-            "Online map tiles (needs internet)", key="tiles", bind="query-params"
-        )
+        online_tiles = st.toggle("Online map tiles (needs internet)", key="tiles")
     return mode, metric, online_tiles
 
 
-def date_ui(days: list[pd.Timestamp]) -> pd.Timestamp:
-    chosen = st.select_slider(
-        "Date",
-        options=[day.date() for day in days],
-        value=days[0].date() + pd.Timedelta(days=4) if len(days) > 4 else days[-1].date(),
-        format_func=lambda day: day.strftime("%a %d %b %Y"),
-        key="date",
-        bind="query-params",
+def date_ui(days: list[dt.date]) -> dt.date:
+    return st.select_slider(
+        "Date", options=days, format_func=lambda day: day.strftime("%a %d %b %Y"), key="date"
     )
-    return pd.Timestamp(chosen)
 
 
 def map_ui(dataset: Dataset, state: PlayerState, online_tiles: bool) -> None:
@@ -108,7 +115,7 @@ def player_map(dataset: Dataset, online_tiles: bool):
     return player.add_day_player(m, dataset.counts, dataset.regions, initial)
 
 
-def region_table_ui(dataset: Dataset, values: pd.DataFrame, date: pd.Timestamp) -> None:
+def region_table_ui(dataset: Dataset, values: pd.DataFrame) -> None:
     table = dataset.regions[["region_id", "name_en"]].merge(values, on="region_id")
     affected = int((table["events"] > 0).sum())
     st.metric("Regions with events", f"{affected} of {len(table)}", help="Under the chosen count")

@@ -27,6 +27,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo.errors import EventDataError, Problem, QantarError
@@ -175,7 +176,8 @@ DATE_FORMATS = (
     "%Y%m%d%H%M%S", "ISO8601",
 )  # fmt: skip
 """Date formats seen in the wild, tried on a sample; the best one parses the whole column."""
-_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
+_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*([Zz]|[+-]\d\d:?\d\d)$")
+_HAS_OFFSET = _OFFSET.pattern.replace("\\s*(", "\\s*(?:")
 _CYRILLIC = re.compile(r"[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
 
@@ -786,6 +788,9 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         )
     keep = ~bad
     frame = frame.assign(event_date=days)
+    for column in _NUMERIC_COLUMNS:
+        if column in frame:
+            frame[column] = _fast_numeric(frame[column])
     extras = (
         raw.extras.reset_index(drop=True)
         if raw.extras is not None
@@ -823,6 +828,21 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
     return ImportResult(events, tuple(problems), format, dict(raw.mapping), tuple(notes))
 
 
+_NUMERIC_COLUMNS = ("latitude", "longitude", "fatalities", "time_precision", "geo_precision")
+
+
+def _fast_numeric(values: pd.Series) -> pd.Series:
+    """Numbers via Arrow's cast when every cell is a plain number; else the text, for
+    geo.schema to report the bad cells with their values."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values
+    try:
+        numbers = pc.cast(pa.array(values, from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return values
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def _relocated(problem: Problem, rows: np.ndarray, names: dict[str, str]) -> Problem:
     row = problem.row if problem.row is None else int(rows[problem.row - 1])
     return replace(problem, row=row, column=names.get(problem.column, problem.column))
@@ -844,7 +864,10 @@ def parse_dates(
     text = values.astype("string").str.strip()
     present = text.notna() & (text != "")
     notes: list[str] = []
-    offset = text.str.extract(_OFFSET, expand=False)
+    offset = pd.Series(pd.NA, index=text.index, dtype="string")
+    timed = text.str.contains(_HAS_OFFSET, regex=True).fillna(False)  # vectorised (Arrow)
+    if timed.any():
+        offset[timed] = text[timed].str.extract(_OFFSET, expand=False)
     aware = offset.notna() & present
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if aware.any():

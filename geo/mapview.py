@@ -63,7 +63,7 @@ class Bins:
 def value_bins(maximum: float, metric: str) -> Bins:
     """Roughly geometric classes up to `maximum`, fixed for a whole playback so days compare."""
     maximum = max(int(np.ceil(maximum)), 1)
-    edges = sorted({max(1, int(round(maximum ** (i / len(CLASS_COLOURS))))) for i in range(1, 7)})
+    edges = sorted({max(1, round(maximum ** (i / len(CLASS_COLOURS)))) for i in range(1, 7)})
     return Bins(tuple(float(e) for e in edges), metric)
 
 
@@ -205,7 +205,9 @@ def _region_label(name: str, row: dict) -> str:
 
 def _event_label(row: dict) -> str:
     date = pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
-    kind = " / ".join(t for t in (_text(row.get("event_type")), _text(row.get("sub_event_type"))) if t)
+    kind = " / ".join(
+        t for t in (_text(row.get("event_type")), _text(row.get("sub_event_type"))) if t
+    )
     lines = [f"<b>{_text(row.get('location')) or 'Unnamed place'}</b> · {date}", kind]
     notes = _text(row.get("notes"))
     if notes:
@@ -231,7 +233,7 @@ def _add_legend(m: folium.Map, bins: Bins, caption: str) -> None:
     )
     legend = (
         '<div class="qantar-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;'
-        'background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;border-radius:4px;'
+        "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;border-radius:4px;"
         'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b class="qantar-legend-title">'
         f'{html.escape(caption)}</b><div class="qantar-legend-classes">{rows}</div>'
         f'<hr style="margin:4px 0">{types}<div>◌ region-level location</div></div>'

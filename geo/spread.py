@@ -112,10 +112,9 @@ def onsets(
     _check_placed(placed, regions)
     if origin is not None and not isinstance(origin, Origin):
         raise ValueError(f"origin must be an Origin or None, got {type(origin).__name__}")
-    considered = _considered(placed, types)
     if origin is None:
-        origin = _origin_from(considered)
-    first = _first_events(considered)
+        origin = default_origin(placed, types)
+    first = _first_events(_considered(placed, types))
     table = _onset_table(first, regions)
     table = _add_origin_measures(table, origin)
     table.attrs["origin"] = origin
@@ -133,6 +132,22 @@ def default_origin(
     _check_columns(placed, "placed", ("event_date", "event_type", "latitude", "longitude"))
     chosen = placed[placed["event_type"].isin(types).fillna(False).to_numpy(dtype=bool)]
     return _origin_from(_sorted_by_date(chosen))
+
+
+def origin_of_event(events: pd.DataFrame, event_id: str) -> Origin:
+    """The Origin at one event, chosen by its `event_id_cnty` (e.g. to pin the start explicitly)."""
+    _check_columns(events, "events", ("event_id_cnty", "event_date", "latitude", "longitude"))
+    match = events[events["event_id_cnty"] == event_id]
+    if match.empty:
+        raise ValueError(f"event_id {event_id!r} is not an event_id_cnty of events")
+    row = match.iloc[0]
+    label = row["location"] if "location" in events.columns else None
+    return Origin(
+        date=row["event_date"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        label="" if pd.isna(label) else str(label),
+    )
 
 
 def spread_speed(onset_table: pd.DataFrame) -> SpreadFit:

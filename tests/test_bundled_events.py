@@ -11,32 +11,76 @@ COLUMNS = DATA / "events" / "columns.csv"
 PLACES = DATA / "places.csv"
 
 EXPECTED_COLUMNS = [
-    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
-    "actor1", "actor2", "admin1", "location", "latitude", "longitude", "geo_precision",
-    "source", "source_url", "notes", "fatalities", "fatalities_source",
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_url",
+    "notes",
+    "fatalities",
+    "fatalities_source",
 ]
 
 ADMIN1_JAN2022 = {
-    "Akmola Region", "Aktobe Region", "Almaty", "Almaty Region", "Atyrau Region",
-    "East Kazakhstan Region", "Jambyl Region", "Karaganda Region", "Kostanay Region",
-    "Kyzylorda Region", "Mangystau Region", "North Kazakhstan Region", "Nur-Sultan",
-    "Pavlodar Region", "Shymkent", "Turkistan Region", "West Kazakhstan Region",
+    "Akmola Region",
+    "Aktobe Region",
+    "Almaty",
+    "Almaty Region",
+    "Atyrau Region",
+    "East Kazakhstan Region",
+    "Jambyl Region",
+    "Karaganda Region",
+    "Kostanay Region",
+    "Kyzylorda Region",
+    "Mangystau Region",
+    "North Kazakhstan Region",
+    "Nur-Sultan",
+    "Pavlodar Region",
+    "Shymkent",
+    "Turkistan Region",
+    "West Kazakhstan Region",
 }
 
 # ACLED event types and their sub-event types.
 ACLED_TYPES = {
-    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
-    "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
+    "Battles": {
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    },
+    "Protests": {
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    },
     "Riots": {"Violent demonstration", "Mob violence"},
     "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
     "Explosions/Remote violence": {
-        "Chemical weapon", "Air/drone strike", "Suicide bomb", "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED", "Grenade",
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
     },
     "Strategic developments": {
-        "Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
-        "Headquarters or base established", "Looting/property destruction",
-        "Non-violent transfer of territory", "Other",
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
     },
 }
 
@@ -66,7 +110,7 @@ def test_columns_and_size(events):
 def test_ids_unique_and_ordered(events):
     assert events["event_id_cnty"].is_unique
     assert events["event_id_cnty"].str.fullmatch(r"QNT-KAZ-\d{4}").all()
-    key = list(zip(events["event_date"], events["event_id_cnty"]))
+    key = list(zip(events["event_date"], events["event_id_cnty"], strict=False))
     assert key == sorted(key)
 
 
@@ -106,7 +150,7 @@ def test_fatalities(events):
 
 
 def test_event_types_are_acled(events):
-    for et, st in zip(events["event_type"], events["sub_event_type"]):
+    for et, st in zip(events["event_type"], events["sub_event_type"], strict=False):
         assert et in ACLED_TYPES, et
         assert st in ACLED_TYPES[et], (et, st)
 
@@ -118,8 +162,14 @@ def test_actors(events):
 
 def test_locations_match_gazetteer(events, places):
     assert places["name"].is_unique and places["place_id"].is_unique
-    merged = events.merge(places, left_on="location", right_on="name", how="left",
-                          suffixes=("", "_place"), indicator=True)
+    merged = events.merge(
+        places,
+        left_on="location",
+        right_on="name",
+        how="left",
+        suffixes=("", "_place"),
+        indicator=True,
+    )
     missing = merged.loc[merged["_merge"] != "both", "location"].unique()
     assert len(missing) == 0, f"locations not in places.csv: {list(missing)}"
     assert (merged["latitude"] == merged["latitude_place"]).all()
@@ -138,8 +188,17 @@ def test_coordinates_in_kazakhstan(events, places):
 
 
 def test_places_file(places):
-    assert list(places.columns) == ["place_id", "name", "variants", "latitude", "longitude",
-                                    "admin1", "geonames_id", "coord_source", "coord_note"]
+    assert list(places.columns) == [
+        "place_id",
+        "name",
+        "variants",
+        "latitude",
+        "longitude",
+        "admin1",
+        "geonames_id",
+        "coord_source",
+        "coord_note",
+    ]
     assert set(places["admin1"]) <= ADMIN1_JAN2022
     assert places["geonames_id"].str.fullmatch(r"\d+").all()
     assert places["coord_source"].str.contains("GeoNames").all()

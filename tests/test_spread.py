@@ -25,6 +25,7 @@ from geo.spread import (
     default_origin,
     diffusion_classes,
     onsets,
+    origin_of_event,
     spread_speed,
     spread_tree,
     units_affected_per_day,
@@ -392,6 +393,17 @@ def test_bundled_first_place_is_aktau_by_file_order(bundled):
     table = onsets(placed, regions).set_index("region_id")
     assert table.loc["mangystau", "first_place"] == "Aktau"
     assert table.attrs["origin"].label == "Aktau"
+
+
+def test_bundled_origin_can_be_pinned_to_zhanaozen(bundled):
+    placed, regions = bundled
+    zhanaozen = origin_of_event(placed, "QNT-KAZ-0003")
+    assert zhanaozen == Origin(pd.Timestamp("2022-01-02"), 43.3412, 52.8619, "Zhanaozen")
+    table = onsets(placed, regions, origin=zhanaozen).set_index("region_id")
+    # Aktau, the first event in Mangystau, is 140 km west of Zhanaozen.
+    assert table.loc["mangystau", "distance_km"] == pytest.approx(140, abs=10)
+    with pytest.raises(ValueError, match=r"event_id 'QNT-KAZ-9999' is not an event_id_cnty"):
+        origin_of_event(placed, "QNT-KAZ-9999")
 
 
 def test_bundled_diffusion_and_tree(bundled):

@@ -61,9 +61,19 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     with log.open("w") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
-                "--server.port", str(port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(PROJECT_ROOT / "dashboard.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
             ],
             cwd=PROJECT_ROOT,
             stdout=out,
@@ -118,6 +128,6 @@ def page(browser, request):
 def wait_for_app(page) -> None:
     from playwright.sync_api import expect
 
-    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(
-        timeout=60_000
-    )
+    expect(
+        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
+    ).to_be_attached(timeout=60_000)

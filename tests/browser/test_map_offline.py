@@ -1,4 +1,4 @@
-"""The first screen in a real browser, offline: the map draws all 17 regions and follows the date."""
+"""The first screen in a real browser, offline: all 17 regions draw and follow the date."""
 
 from __future__ import annotations
 

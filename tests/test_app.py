@@ -1,0 +1,83 @@
+"""The dashboard script with Streamlit's AppTest: widgets, state and the URL.
+
+st_folium is opaque to AppTest; map content is tested at the builder level (test_mapview.py) and
+in the browser (tests/browser).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def run_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def affected(at: AppTest) -> str:
+    return next(m for m in at.metric if m.label == "Regions with events").value
+
+
+def test_first_screen_shows_the_story_without_errors():
+    at = run_app()
+    assert not at.exception and not at.error
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 5)
+    assert affected(at) == "17 of 17"  # the emergency decrees of 5 January reached every unit
+
+
+def test_moving_the_date_changes_the_region_count():
+    at = run_app()
+    at.select_slider(key="date").set_value(dt.date(2022, 1, 2)).run()
+    assert affected(at) == "1 of 17"
+    assert at.query_params["date"] == "2022-01-02"
+    at.select_slider(key="date").set_value(dt.date(2022, 1, 5)).run()
+    assert "date" not in at.query_params  # the default date keeps the link short
+
+
+def test_daily_mode_counts_only_that_day():
+    at = run_app()
+    at.radio(key="mode").set_value("daily").run()
+    at.select_slider(key="date").set_value(dt.date(2022, 1, 2)).run()
+    assert affected(at) == "1 of 17"
+    at.select_slider(key="date").set_value(dt.date(2022, 1, 19)).run()
+    assert affected(at) not in ("1 of 17", "17 of 17")
+
+
+def test_query_parameters_restore_the_view():
+    at = run_app(date="2022-01-03", mode="daily", metric="fatalities")
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 3)
+    assert at.radio(key="mode").value == "daily"
+    assert at.radio(key="metric").value == "fatalities"
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"date": "2030-01-01"}, "Ignored the link's date='2030-01-01'"),
+        ({"mode": "<script>alert(1)</script>"}, "Ignored the link's mode='scriptalert(1)/script'"),
+        ({"tiles": "maybe"}, "expected on or off"),
+    ],
+)
+def test_a_bad_link_falls_back_to_the_default_with_a_notice(query, notice):
+    at = run_app(**query)
+    assert not at.exception
+    assert any(notice in w.value for w in at.warning)
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 5)
+    assert at.radio(key="mode").value == "cumulative"

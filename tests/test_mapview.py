@@ -1,0 +1,116 @@
+"""Map builders, tested by rendering the HTML the browser would get."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo import mapview, player
+from geo.assets import STREAMLIT_STATIC, VENDORED_FILES
+from geo.paths import VENDOR_DIR
+
+XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-02", "2022-01-03"]),
+            "latitude": [0.5, 0.5],
+            "longitude": [0.5, 2.5],
+            "event_type": ["Protests", "Riots"],
+            "sub_event_type": ["Peaceful protest", "Mob violence"],
+            "location": [XSS, "C town"],
+            "notes": [XSS, "plain"],
+            "source": ["Outlet", XSS],
+            "fatalities": pd.array([None, 2], dtype="Int64"),
+            "fatalities_source": [None, "Health ministry"],
+            "geo_precision": pd.array([1, 3], dtype="Int8"),
+        }
+    )
+
+
+def test_map_asks_only_for_local_assets(three_squares):
+    html = mapview.base_map().get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "cdn" not in html.lower() and "jquery" not in html.lower()
+    for relative in VENDORED_FILES:
+        assert (VENDOR_DIR / relative).is_file(), relative
+    assert STREAMLIT_STATIC.url("x.js") == "/app/static/vendor/x.js"
+
+
+def test_choropleth_colours_follow_the_classes(three_squares):
+    bins = mapview.value_bins(8, "events")
+    values = pd.DataFrame({"region_id": ["a", "b", "c"], "events": [0, 1, 8]})
+    html = mapview.add_choropleth(three_squares, values, bins).get_root().render()
+    assert bins.colour(0) == mapview.ZERO_COLOUR
+    assert bins.colour(8) == mapview.CLASS_COLOURS[-1]
+    assert mapview.CLASS_COLOURS[0] in html and mapview.CLASS_COLOURS[-1] in html
+    assert html.count('"className": "qantar-region"') == 1
+
+
+def test_bins_cover_the_maximum_with_labels():
+    bins = mapview.value_bins(40, "events")
+    assert bins.edges[-1] == 40
+    assert bins.labels()[0] == (mapview.ZERO_COLOUR, "0")
+    assert bins.labels()[-1][1].endswith("+")
+
+
+def test_data_text_is_escaped_before_it_reaches_html(events, three_squares):
+    m = mapview.add_event_points(events)
+    named = three_squares.assign(name_en=[XSS, "B", "C"])
+    mapview.add_choropleth(
+        named,
+        pd.DataFrame({"region_id": ["a"], "events": [1]}),
+        mapview.value_bins(1, "events"),
+        m=m,
+    )
+    html = m.get_root().render()
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    # Escaped once by us (&lt;), then made JSON-safe by folium's tojson (& -> \u0026).
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+
+
+def test_region_level_locations_are_hollow(events):
+    html = mapview.add_event_points(events).get_root().render()
+    assert '"approximate": true' in html and '"approximate": false' in html
+
+
+def test_player_embeds_the_daily_series_and_days(events, three_squares):
+    from geo import assign_regions, region_day_counts
+
+    joined = assign_regions(events, three_squares)
+    counts = region_day_counts(joined, three_squares["region_id"])
+    payload = player.player_payload(counts, three_squares)
+    assert payload["days"] == ["2022-01-02", "2022-01-03"]
+    assert payload["series"]["events"] == {"a": [1, 0], "b": [0, 0], "c": [0, 1]}
+    assert payload["series"]["fatalities"]["c"] == [0, 2]
+    m = mapview.add_event_points(joined, days=counts["date"].drop_duplicates().tolist())
+    player.add_day_player(m, counts, three_squares, player.PlayerState(day=1))
+    html = m.get_root().render()
+    assert "window.qantarShow = function" in html
+    assert '"day": 0' in html and '"day": 1' in html
+
+
+def test_day_command_is_a_tiny_call():
+    group = player.day_command(player.PlayerState(day=3, mode="daily"))
+    script = group._children[next(iter(group._children))]._template.module.script(
+        group._children[next(iter(group._children))]
+    )
+    assert '"day": 3' in script and '"mode": "daily"' in script
+    assert len(script) < 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("mode", "weekly", "mode must be one of"),
+        ("metric", "mood", "metric must be one of"),
+        ("window_days", 0, "window_days must be at least 1"),
+    ],
+)
+def test_player_state_is_validated(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        player.PlayerState(day=0, **{field: value})
