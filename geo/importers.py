@@ -865,7 +865,8 @@ def parse_dates(
     present = text.notna() & (text != "")
     notes: list[str] = []
     offset = pd.Series(pd.NA, index=text.index, dtype="string")
-    timed = text.str.contains(_HAS_OFFSET, regex=True).fillna(False)  # vectorised (Arrow)
+    matches = pc.match_substring_regex(pa.array(text, from_pandas=True), _HAS_OFFSET)
+    timed = pd.Series(matches.fill_null(False).to_numpy(zero_copy_only=False), index=text.index)
     if timed.any():
         offset[timed] = text[timed].str.extract(_OFFSET, expand=False)
     aware = offset.notna() & present
