@@ -9,13 +9,14 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import geo
-from geo import mapview, player
+from geo import player
+from geo.panel import region_events
 from geo.pipeline import Dataset, build_dataset
 from geo.player import PlayerState
 from geo.viewstate import ViewState, parse_view, view_query
+from ui import map_component
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last 3 days"}
 METRIC_LABELS = {"events": "Events", "fatalities": "Deaths reported"}
@@ -36,6 +37,7 @@ def main() -> None:
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     dataset = bundled_dataset("2022-01")
     days = [day.date() for day in dataset.days]
+    st.session_state["days"] = days
     restore_view_from_url(days)
     mode, metric, online_tiles = view_options_ui()
     date = date_ui(days)
@@ -49,6 +51,7 @@ def main() -> None:
         map_ui(dataset, state, online_tiles)
     with table_column:
         region_table_ui(dataset, values)
+        region_panel_ui(dataset, day, mode)
     sources_ui()
 
 
@@ -87,32 +90,30 @@ def date_ui(days: list[dt.date]) -> dt.date:
 
 
 def map_ui(dataset: Dataset, state: PlayerState, online_tiles: bool) -> None:
-    m = player_map(dataset, online_tiles)
-    st_folium(
-        m,
-        key="map",
-        height=560,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=player.day_command(state),
+    args = map_args(dataset, online_tiles)
+    map_component.player_map(
+        args, player.command_script(state), height=560, on_message=apply_map_message
     )
     st.caption(
-        "Points: events, coloured by type. Hollow rings: the regional centre stands in for a "
-        "region-level report."
+        "Press ▶ on the map to play the days. Points: events, coloured by type; hollow rings: "
+        "the regional centre stands in for a region-level report. Click a region for its events."
     )
 
 
-def player_map(dataset: Dataset, online_tiles: bool):
-    """The whole story in one map; the date only changes what the player shows, not the map."""
-    initial = PlayerState(day=0)
-    m = mapview.base_map(online_tiles=online_tiles)
-    mapview.add_basemap(basemap(), m)
-    first_day = geo.values_at(dataset.counts, dataset.days[0], "daily")
-    mapview.add_choropleth(
-        dataset.regions, first_day, mapview.value_bins(1, "events"), m=m, caption="Events"
-    )
-    mapview.add_event_points(dataset.events, m, days=dataset.days)
-    return player.add_day_player(m, dataset.counts, dataset.regions, initial)
+@st.cache_data(show_spinner="Drawing the map…", hash_funcs={Dataset: lambda d: d.fingerprint})
+def map_args(dataset: Dataset, online_tiles: bool) -> dict:
+    m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles)
+    return map_component.prepared_args(m, key="map")
+
+
+def apply_map_message(message: dict) -> None:
+    """The person paused, stepped or clicked a region in the map: the widgets follow."""
+    days = st.session_state["days"]
+    day = message.get("day")
+    if isinstance(day, int) and 0 <= day < len(days):
+        st.session_state["date"] = days[day]
+    if isinstance(message.get("region"), str):
+        st.session_state["region"] = message["region"]
 
 
 def region_table_ui(dataset: Dataset, values: pd.DataFrame) -> None:
@@ -129,6 +130,38 @@ def region_table_ui(dataset: Dataset, values: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         key="region_table",
+    )
+
+
+def region_panel_ui(dataset: Dataset, day: pd.Timestamp, mode: str) -> None:
+    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    region = st.selectbox(
+        "Region details",
+        [None, *names],
+        format_func=lambda rid: (
+            "Click a region on the map, or choose" if rid is None else names[rid]
+        ),
+        key="region",
+    )
+    if region is None:
+        return
+    listed = region_events(dataset.events, region, day, mode)
+    st.caption(
+        f"{len(listed)} events in {names[region]} {MODE_LABELS[mode].lower()} {day:%d %b %Y}"
+    )
+    st.dataframe(
+        listed,
+        column_config={
+            "links": st.column_config.ListColumn("Sources (links)"),
+            "deaths": st.column_config.NumberColumn("Deaths"),
+            "deaths_reported_by": "Deaths reported by",
+            "sub_type": "Sub-type",
+            "when": "Date precision",
+            "where": "Place precision",
+        },
+        hide_index=True,
+        width="stretch",
+        key="region_events",
     )
 
 

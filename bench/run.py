@@ -30,7 +30,6 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / "out"
-RESULTS = BENCH / "results"
 SIZES = ("10k", "100k", "1M")
 CHILD_TIMEOUT_S = 900
 
@@ -49,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(_child(way, Path(path), int(repeat))))
         return
     results = []
+    load_before = os.getloadavg()[0]
     for size in args.sizes:
         path = OUT / f"events_{size}.csv"
         if not path.is_file():
@@ -59,12 +59,15 @@ def main(argv: list[str] | None = None) -> None:
             _print_row(results[-1])
     largest = args.sizes[-1]
     spread = _run_child("spread", OUT / f"events_{largest}.csv", 3)
-    report = _report(results, spread, largest)
+    load = (
+        f"1-minute load average {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end"
+    )
+    report = f"{machine()}; {load}.\n\n" + _report(results, spread, largest)
     print()
     print(report)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.md").write_text(report, encoding="utf-8")
-    print(f"\nwritten to {(RESULTS / 'latest.md').relative_to(ROOT)}")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.md").write_text(report, encoding="utf-8")
+    print(f"\nwritten to {(OUT / 'results.md').relative_to(ROOT)} (git-ignored)")
 
 
 # --- parent ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import shapely
 from pyproj import Geod
 
 DEFAULT_TOLERANCE_KM = 25.0
+JOIN_METHODS = ("unplaced", "within", "nearest")
 _GEOD = Geod(ellps="WGS84")
 _KM_PER_DEGREE_MAX = 111.4
 """Longest ground distance of one degree of latitude: turns km into a safe search box."""
@@ -39,16 +40,14 @@ def assign_regions(
         nearest, km = _nearest_within(regions, x[outside], y[outside], tolerance_km)
         index[outside] = nearest
         distance[outside] = km
-    method = np.where(index < 0, "unplaced", "within")
-    method[outside[index[outside] >= 0]] = "nearest"
+    method = np.where(index < 0, 0, 1).astype(np.int8)
+    method[outside[index[outside] >= 0]] = 2
     distance[index < 0] = np.nan
-    ids = regions["region_id"].to_numpy(dtype=object)
-    names = regions["name_en"].to_numpy(dtype=object)
-    placed = index >= 0
+    # Categoricals from integer codes: building per-row strings would dominate at a million rows.
     return events.assign(
-        region_id=pd.array(np.where(placed, ids[np.maximum(index, 0)], None), dtype="string"),
-        region=pd.array(np.where(placed, names[np.maximum(index, 0)], None), dtype="string"),
-        join_method=pd.Categorical(method, categories=["within", "nearest", "unplaced"]),
+        region_id=pd.Categorical.from_codes(index, categories=regions["region_id"].astype(str)),
+        region=pd.Categorical.from_codes(index, categories=regions["name_en"].astype(str)),
+        join_method=pd.Categorical.from_codes(method, categories=JOIN_METHODS),
         join_distance_km=distance,
     )
 

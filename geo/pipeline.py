@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -22,6 +23,8 @@ class Dataset:
     regions: gpd.GeoDataFrame
     counts: pd.DataFrame
     problems: tuple[Problem, ...]
+    fingerprint: str
+    """Content hash of events and regions: a stable cache key for everything derived from them."""
 
     @property
     def days(self) -> list[pd.Timestamp]:
@@ -41,4 +44,18 @@ def build_dataset(
     """Join the events to the regions and count them per region and day."""
     placed = assign_regions(validated.events, regions, tolerance_km=tolerance_km)
     counts = region_day_counts(placed, regions["region_id"])
-    return Dataset(validated.file, placed, regions, counts, validated.problems)
+    fingerprint = _fingerprint(placed, regions)
+    return Dataset(validated.file, placed, regions, counts, validated.problems, fingerprint)
+
+
+def _fingerprint(events: pd.DataFrame, regions: gpd.GeoDataFrame) -> str:
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes())
+    digest.update(
+        pd.util.hash_pandas_object(regions.drop(columns="geometry"), index=False)
+        .to_numpy()
+        .tobytes()
+    )
+    for wkb in regions.geometry.to_wkb():
+        digest.update(wkb)
+    return digest.hexdigest()

@@ -1,0 +1,60 @@
+"""What a region's panel lists: its events in the chosen period, with safe links and badges."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.aggregate import Mode
+
+TIME_PRECISION_BADGES = {1: "exact day", 2: "approximate day", 3: "within the month"}
+GEO_PRECISION_BADGES = {1: "exact place", 2: "nearby town", 3: "region-level"}
+SAFE_SCHEMES = ("http://", "https://")
+
+
+def region_events(
+    events: pd.DataFrame,
+    region_id: str,
+    date: pd.Timestamp,
+    mode: Mode = "cumulative",
+    window_days: int = 3,
+) -> pd.DataFrame:
+    """The region's events shown on `date` under `mode`, newest first, ready to list.
+
+    Links keep only http(s) URLs, so a `javascript:` or `data:` URL in user data never becomes a
+    link; the precision codes become words.
+    """
+    date = pd.Timestamp(date).normalize()
+    start = {
+        "daily": date,
+        "window": date - pd.Timedelta(days=window_days - 1),
+        "cumulative": pd.Timestamp.min,
+    }[mode]
+    chosen = events[
+        (events["region_id"] == region_id)
+        & (events["event_date"] >= start)
+        & (events["event_date"] <= date)
+    ]
+    listed = pd.DataFrame(
+        {
+            "date": chosen["event_date"].dt.date,
+            "place": chosen["location"],
+            "type": chosen["event_type"],
+            "sub_type": chosen["sub_event_type"],
+            "notes": chosen["notes"],
+            "deaths": chosen["fatalities"],
+            "deaths_reported_by": chosen.get("fatalities_source"),
+            "source": chosen["source"],
+            "links": [safe_links(value) for value in chosen["source_url"]],
+            "when": chosen["time_precision"].map(TIME_PRECISION_BADGES),
+            "where": chosen["geo_precision"].map(GEO_PRECISION_BADGES),
+        }
+    )
+    return listed.iloc[::-1].reset_index(drop=True)
+
+
+def safe_links(value: object) -> list[str]:
+    """The http(s) URLs in a ' | '-separated field; anything else is dropped."""
+    if not isinstance(value, str):
+        return []
+    urls = (part.strip() for part in value.split("|"))
+    return [url for url in urls if url.lower().startswith(SAFE_SCHEMES) and " " not in url]

@@ -1,0 +1,68 @@
+"""Playback, map-to-widget sync and shared links, in a real browser, offline."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, wait_for_app
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def map_frame(page):
+    expect(page.frame_locator(MAP_FRAME).locator("path.qantar-region")).to_have_count(
+        17, timeout=30_000
+    )
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def shown_day(frame) -> str:
+    return frame.evaluate("document.querySelector('.leaflet-container').dataset.qantarDay")
+
+
+def test_play_advances_the_days_without_reloading_the_map(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.evaluate("window.__qantarSameDocument = true")
+    assert shown_day(frame) == "2022-01-05"
+
+    frame.locator(".qantar-speed").select_option("4")
+    frame.locator(".qantar-play").click()
+    expect(frame.locator(".qantar-play")).to_have_attribute("aria-pressed", "true")
+    frame.wait_for_function(
+        "document.querySelector('.leaflet-container').dataset.qantarDay >= '2022-01-09'",
+        timeout=10_000,
+    )
+    frame.locator(".qantar-play").click()  # pause: the widgets follow the map
+    paused_on = shown_day(frame)
+    assert paused_on >= "2022-01-09"
+    expect(page.locator("[data-testid='stSlider']").first).to_contain_text(paused_on[-2:])
+    wait_for_app(page)
+    assert frame.evaluate("window.__qantarSameDocument === true"), "the map iframe was reloaded"
+    assert page.url.endswith(f"date={paused_on}") or f"date={paused_on}" in page.url
+
+
+def test_a_shared_link_restores_the_view_in_a_new_page(browser, app_url, page):
+    page.goto(f"{app_url}/?date=2022-01-03&mode=daily&metric=fatalities")
+    wait_for_app(page)
+    frame = map_frame(page)
+    expect(frame.locator(".qantar-legend-title")).to_have_text("Deaths reported on 03 Jan 2022")
+    expect(page.get_by_role("radiogroup").first).to_contain_text("On the date")
+    assert page.get_by_label("On the date").is_checked()
+    expect(page.locator("[data-testid='stSlider']").first).to_contain_text("03 Jan 2022")
+    assert page.locator("[data-testid='stAlert']").count() == 0
+
+
+def test_clicking_a_region_opens_its_panel(page, app_url):
+    page.goto(f"{app_url}/?date=2022-01-02")
+    wait_for_app(page)
+    frame = map_frame(page)
+    frame.locator("path.qantar-region").nth(11).dispatch_event("click")  # mangystau (sorted ids)
+    expect(page.get_by_text("events in Mangystau Region up to the date")).to_be_visible(
+        timeout=20_000
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "region-panel.png"), full_page=True)

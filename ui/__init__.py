@@ -1,0 +1,1 @@
+"""Streamlit adapters: the only code besides dashboard.py that imports streamlit."""

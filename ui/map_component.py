@@ -1,0 +1,79 @@
+"""The player map inside streamlit-folium's component, rendered once and steered by commands.
+
+`st_folium` regenerates the whole map script on every rerun (about 0.2 s for the bundled story)
+and the person's browser would be sent the geometry again on every date change. Here the
+component arguments are built once per map (cached) and each rerun only changes the one-line
+`feature_group` command that the component evaluates in the map it already drew. The iframe is
+never remounted: its key depends only on the map, not on the date.
+
+This uses streamlit-folium's own component and helpers (pinned to 0.27.4 in requirements.txt);
+tests/browser checks that the map draws and follows commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import folium
+import streamlit as st
+import streamlit_folium as stf
+
+RETURNED_OBJECTS: list[str] = []
+"""The map reports only what the day player sends; pans and zooms cause no reruns."""
+
+
+def prepared_args(m: folium.Map, key: str) -> dict:
+    """Everything the component needs except the per-rerun command, computed once per map."""
+    m.get_root().render()
+    html = stf._get_html(m)
+    header = stf._get_header(m)
+    script = stf._get_map_string(m)
+    css_links = list(dict.fromkeys(href for _, href in m.default_css))
+    js_links = list(dict.fromkeys(src for _, src in m.default_js))
+    bounds = m.get_bounds()
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": stf.get_full_id(m),
+        "key": f"{key}-{stf.generate_js_hash(script, key)[:16]}",
+        "css_links": css_links,
+        "js_links": js_links,
+        "default": {
+            "bounds": {
+                "_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
+                "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]},
+            }
+        },
+    }
+
+
+def player_map(
+    args: dict,
+    command: str,
+    *,
+    height: int,
+    on_message: Callable[[dict], None],
+) -> None:
+    """Draw the prepared map (once) and send it `command`; messages from it go to `on_message`."""
+    key = args["key"]
+
+    def handle() -> None:
+        message = st.session_state.get(key)
+        if isinstance(message, dict) and message.get("qantar"):
+            on_message(message)
+
+    stf._component_func(
+        **args,
+        height=height,
+        width=None,
+        returned_objects=RETURNED_OBJECTS,
+        zoom=None,
+        center=None,
+        feature_group=command,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        on_change=handle,
+        wrap_longitude=False,
+    )
