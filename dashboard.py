@@ -19,7 +19,12 @@ from geo.viewstate import ViewState, parse_view, view_query
 from ui import map_component
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last 3 days"}
-METRIC_LABELS = {"events": "Events", "fatalities": "Deaths reported"}
+METRIC_LABELS = {
+    "events": "Events",
+    "fatalities": "Deaths reported",
+    "onset": "Day of first protest (D+n)",
+    "diffusion": "Diffusion class",
+}
 
 
 @st.cache_data(show_spinner="Loading the January 2022 record…")

@@ -49,3 +49,9 @@ def use_local_assets(element: folium.Map | MarkerCluster, source: AssetSource) -
     else:
         element.default_js = [(LEAFLET_JS[0], source.url(LEAFLET_JS[1]))]
         element.default_css = [(LEAFLET_CSS[0], source.url(LEAFLET_CSS[1]))]
+
+
+def source_of(m: folium.Map) -> AssetSource:
+    """The asset source a map was given by `use_local_assets` (its Leaflet URL's base)."""
+    leaflet_url = dict(m.default_js)[LEAFLET_JS[0]]
+    return AssetSource(leaflet_url.removesuffix(LEAFLET_JS[1]).rstrip("/"))

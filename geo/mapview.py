@@ -16,8 +16,9 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from folium.plugins import MarkerCluster
 
-from geo.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
+from geo.assets import STREAMLIT_STATIC, AssetSource, source_of, use_local_assets
 
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
 WATER_COLOUR = "#d4e4ee"
@@ -147,10 +148,12 @@ def add_event_points(
     m: folium.Map | None = None,
     *,
     days: Sequence[pd.Timestamp] | None = None,
+    cluster: bool = False,
 ) -> folium.Map:
     """One circle per event, coloured by type. Region-level locations (geo_precision 3) are
     drawn as hollow rings: the point is a stand-in, not where it happened. With `days`, each
-    point carries the index of its day, which the day player uses to show or hide it."""
+    point carries the index of its day, which the day player uses to show or hide it. Circles
+    grow with the reported deaths; `cluster` groups dense points (Leaflet.markercluster)."""
     m = m or base_map()
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     if located.empty:
@@ -160,11 +163,17 @@ def add_event_points(
             "label": [_event_label(row) for row in _rows(located)],
             "colour": [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in located["event_type"]],
             "approximate": (located["geo_precision"].fillna(1) >= 3).to_numpy(),
+            "radius": (4 + 2.5 * np.sqrt(located["fatalities"].fillna(0).astype(float))).round(1),
             **({"day": _day_index(located["event_date"], days)} if days is not None else {}),
         },
         geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
         crs="EPSG:4326",
     )
+    target = m
+    if cluster:
+        target = MarkerCluster(name="Events", options={"chunkedLoading": True})
+        use_local_assets(target, source_of(m))
+        target.add_to(m)
     folium.GeoJson(
         points.to_json(),
         name="Events",
@@ -175,9 +184,10 @@ def add_event_points(
             "fillOpacity": 0 if feature["properties"]["approximate"] else 0.75,
             "weight": 2,
             "dashArray": "3 3" if feature["properties"]["approximate"] else None,
+            "radius": feature["properties"]["radius"],
         },
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-    ).add_to(m)
+    ).add_to(target)
     return m
 
 

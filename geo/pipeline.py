@@ -12,17 +12,21 @@ from geo.aggregate import region_day_counts
 from geo.errors import Problem
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
 from geo.schema import ValidatedEvents
+from geo.spread import diffusion_classes, onsets, spread_tree
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Events placed in regions, the regions, and per-region per-day counts over the date range."""
+    """Events placed in regions, per-region per-day counts, and how the unrest spread."""
 
     name: str
     events: pd.DataFrame
     regions: gpd.GeoDataFrame
     counts: pd.DataFrame
     problems: tuple[Problem, ...]
+    onsets: pd.DataFrame
+    diffusion: pd.DataFrame
+    tree: pd.DataFrame
     fingerprint: str
     """Content hash of events and regions: a stable cache key for everything derived from them."""
 
@@ -44,8 +48,18 @@ def build_dataset(
     """Join the events to the regions and count them per region and day."""
     placed = assign_regions(validated.events, regions, tolerance_km=tolerance_km)
     counts = region_day_counts(placed, regions["region_id"])
-    fingerprint = _fingerprint(placed, regions)
-    return Dataset(validated.file, placed, regions, counts, validated.problems, fingerprint)
+    onset_table = onsets(placed, regions)
+    return Dataset(
+        name=validated.file,
+        events=placed,
+        regions=regions,
+        counts=counts,
+        problems=validated.problems,
+        onsets=onset_table,
+        diffusion=diffusion_classes(placed, regions),
+        tree=spread_tree(onset_table),
+        fingerprint=_fingerprint(placed, regions),
+    )
 
 
 def _fingerprint(events: pd.DataFrame, regions: gpd.GeoDataFrame) -> str:

@@ -37,18 +37,32 @@ from geo.mapview import (
 )
 from geo.pipeline import Dataset
 
-METRICS = ("events", "fatalities")
+COUNT_METRICS = ("events", "fatalities")
+METRICS = (*COUNT_METRICS, "onset", "diffusion")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
+"""D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
+DIFFUSION_COLOURS = {
+    "inactive": ZERO_COLOUR,
+    "flashpoint": "#D55E00",
+    "escalation": "#E69F00",
+    "containment": "#0072B2",
+    "relocation": "#CC79A7",
+}
+CLUSTER_THRESHOLD = 2000
+"""Above this many events the points are clustered: thousands of SVG circles make panning slow."""
 
 
 @dataclass(frozen=True)
 class PlayerState:
-    """What the map shows: a day (index into the day list), how to count, and what to colour by."""
+    """What the map shows: a day (index into the day list), how to count, what to colour by, and
+    whether the spread arrows are drawn."""
 
     day: int
     mode: str = "cumulative"
     metric: str = "events"
     window_days: int = 3
+    arrows: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -60,32 +74,85 @@ class PlayerState:
 
     def as_json(self) -> str:
         return json.dumps(
-            {"day": self.day, "mode": self.mode, "metric": self.metric, "window": self.window_days}
+            {
+                "day": self.day,
+                "mode": self.mode,
+                "metric": self.metric,
+                "window": self.window_days,
+                "arrows": self.arrows,
+            }
         )
 
 
-def player_payload(counts: pd.DataFrame, regions: pd.DataFrame) -> dict:
-    """Per-region daily series and fixed colour classes per metric, ready for JSON."""
-    days = sorted(counts["date"].drop_duplicates())
+def player_payload(dataset: Dataset) -> dict:
+    """Everything the player needs for every day, ready for JSON (names HTML-escaped)."""
+    counts, regions = dataset.counts, dataset.regions
+    days = list(pd.DatetimeIndex(sorted(counts["date"].drop_duplicates())))
     series = {}
-    for metric in METRICS:
+    for metric in COUNT_METRICS:
         wide = counts.pivot(index="region_id", columns="date", values=metric).reindex(columns=days)
         series[metric] = {rid: [int(v) for v in row] for rid, row in wide.fillna(0).iterrows()}
-    totals = counts.groupby("region_id")[list(METRICS)].sum()
-    bins: dict[str, Bins] = {metric: value_bins(totals[metric].max(), metric) for metric in METRICS}
+    totals = counts.groupby("region_id")[list(COUNT_METRICS)].sum()
+    bins: dict[str, Bins] = {m: value_bins(totals[m].max(), m) for m in COUNT_METRICS}
+    day_index = {day: i for i, day in enumerate(days)}
+    onset = {
+        rid: (None if pd.isna(date) else day_index.get(pd.Timestamp(date)))
+        for rid, date in zip(dataset.onsets["region_id"], dataset.onsets["onset_date"], strict=True)
+    }
+    origin = dataset.onsets.attrs.get("origin")
+    ids, names = regions["region_id"], regions["name_en"].astype(str)
+    anchors = regions.geometry.representative_point()
     return {
-        "days": [pd.Timestamp(d).strftime("%Y-%m-%d") for d in days],
-        "labels": [pd.Timestamp(d).strftime("%d %b %Y") for d in days],
+        "days": [d.strftime("%Y-%m-%d") for d in days],
+        "labels": [d.strftime("%d %b %Y") for d in days],
         "series": series,
         "names": {
-            rid: html.escape(str(name))
-            for rid, name in zip(regions["region_id"], regions["name_en"], strict=True)
+            rid: html.escape(str(n))
+            for rid, n in zip(regions["region_id"], regions["name_en"], strict=True)
         },
+        "plain_names": dict(zip(regions["region_id"], regions["name_en"].astype(str), strict=True)),
         "edges": {metric: list(b.edges) for metric, b in bins.items()},
-        "legend": {metric: b.labels() for metric, b in bins.items()},
+        "legend": {
+            **{metric: b.labels() for metric, b in bins.items()},
+            "onset": [
+                *(
+                    (c, f"D+{k}" + ("+" if k == len(ONSET_COLOURS) - 1 else ""))
+                    for k, c in enumerate(ONSET_COLOURS)
+                ),
+                (ZERO_COLOUR, "not yet"),
+            ],
+            "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
+        },
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
+        "onset": onset,
+        "origin_day": day_index.get(pd.Timestamp(origin.date), 0) if origin else 0,
+        "onset_colours": list(ONSET_COLOURS),
+        "diffusion": _diffusion_codes(dataset.diffusion, regions["region_id"], days),
+        "diffusion_names": list(DIFFUSION_COLOURS),
+        "diffusion_colours": list(DIFFUSION_COLOURS.values()),
+        "anchors": {
+            rid: [round(p.y, 4), round(p.x, 4)]
+            for rid, p in zip(regions["region_id"], anchors, strict=True)
+        },
+        "tree": [
+            {
+                "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],
+                "to": [round(row.to_latitude, 4), round(row.to_longitude, 4)],
+                "day": day_index.get(pd.Timestamp(row.onset_date), 0),
+            }
+            for row in dataset.tree.itertuples()
+            if pd.notna(row.parent_region_id)
+        ],
     }
+
+
+def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, days: list) -> dict:
+    codes = {name: code for code, name in enumerate(DIFFUSION_COLOURS)}
+    table = diffusion.assign(code=diffusion["class"].astype(object).map(codes).fillna(0))
+    wide = table.pivot(index="region_id", columns="date", values="code")
+    wide = wide.reindex(index=list(region_ids), columns=days).fillna(0).astype(int)
+    return {rid: row.tolist() for rid, row in wide.iterrows()}
 
 
 class DayPlayer(MacroElement):
@@ -105,19 +172,18 @@ class DayPlayer(MacroElement):
 
 def add_day_player(
     m: folium.Map,
-    counts: pd.DataFrame,
-    regions: pd.DataFrame,
+    dataset: Dataset,
     initial: PlayerState,
     *,
     speed: float = 1,
     loop: bool = False,
 ) -> folium.Map:
-    """Embed the daily series and the playback controls in `m` and show `initial`.
+    """Embed the per-day data and the playback controls in `m` and show `initial`.
 
     Call it after the regions and events are added: it finds them by their class names.
     Playback starts paused.
     """
-    DayPlayer(player_payload(counts, regions), initial, speed=speed, loop=loop).add_to(m)
+    DayPlayer(player_payload(dataset), initial, speed=speed, loop=loop).add_to(m)
     return m
 
 
@@ -149,7 +215,6 @@ def story_map(
         add_basemap(basemap, m)
     first_day = values_at(dataset.counts, dataset.days[0], "daily")
     add_choropleth(dataset.regions, first_day, value_bins(1, "events"), m=m, caption="Events")
-    add_event_points(dataset.events[dataset.events["region_id"].notna()], m, days=dataset.days)
-    return add_day_player(
-        m, dataset.counts, dataset.regions, PlayerState(day=0), speed=speed, loop=loop
-    )
+    placed = dataset.events[dataset.events["region_id"].notna()]
+    add_event_points(placed, m, days=dataset.days, cluster=len(placed) > CLUSTER_THRESHOLD)
+    return add_day_player(m, dataset, PlayerState(day=0), speed=speed, loop=loop)

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
 from geo.aggregate import MODES
+from geo.player import METRICS
 
-METRICS = ("events", "fatalities")
 _SHOWN_VALUE_LENGTH = 40
 
 

@@ -79,17 +79,19 @@ def test_region_level_locations_are_hollow(events):
 
 
 def test_player_embeds_the_daily_series_and_days(events, three_squares):
-    from geo import assign_regions, region_day_counts
+    from geo.pipeline import build_dataset
+    from geo.schema import ValidatedEvents
 
-    joined = assign_regions(events, three_squares)
-    counts = region_day_counts(joined, three_squares["region_id"])
-    payload = player.player_payload(counts, three_squares)
+    dataset = build_dataset(ValidatedEvents(events, (), "hand.csv"), three_squares)
+    payload = player.player_payload(dataset)
     assert payload["days"] == ["2022-01-02", "2022-01-03"]
     assert payload["series"]["events"] == {"a": [1, 0], "b": [0, 0], "c": [0, 1]}
     assert payload["series"]["fatalities"]["c"] == [0, 2]
-    m = mapview.add_event_points(joined, days=counts["date"].drop_duplicates().tolist())
-    player.add_day_player(m, counts, three_squares, player.PlayerState(day=1))
-    html = m.get_root().render()
+    assert payload["onset"] == {"a": 0, "b": None, "c": 1}  # a protest on day 0, riot on day 1
+    assert payload["tree"] == [{"from": [0.5, 0.5], "to": [0.5, 2.5], "day": 1}]
+    assert payload["diffusion"]["c"] == [0, 1]  # flashpoint: its only neighbour, b, is quiet
+    assert payload["names"]["a"] == "A"
+    html = player.story_map(dataset, basemap=None).get_root().render()
     assert "window.qantarShow = function" in html
     assert '"day": 0' in html and '"day": 1' in html
 
