@@ -106,11 +106,8 @@ def player_payload(dataset: Dataset) -> dict:
         "days": [d.strftime("%Y-%m-%d") for d in days],
         "labels": [d.strftime("%d %b %Y") for d in days],
         "series": series,
-        "names": {
-            rid: html.escape(str(n))
-            for rid, n in zip(regions["region_id"], regions["name_en"], strict=True)
-        },
-        "plain_names": dict(zip(regions["region_id"], regions["name_en"].astype(str), strict=True)),
+        "names": {rid: html.escape(name) for rid, name in zip(ids, names, strict=True)},
+        "plain_names": dict(zip(ids, names, strict=True)),
         "edges": {metric: list(b.edges) for metric, b in bins.items()},
         "legend": {
             **{metric: b.labels() for metric, b in bins.items()},
@@ -128,12 +125,11 @@ def player_payload(dataset: Dataset) -> dict:
         "onset": onset,
         "origin_day": day_index.get(pd.Timestamp(origin.date), 0) if origin else 0,
         "onset_colours": list(ONSET_COLOURS),
-        "diffusion": _diffusion_codes(dataset.diffusion, regions["region_id"], days),
+        "diffusion": _diffusion_codes(dataset.diffusion, ids, days),
         "diffusion_names": list(DIFFUSION_COLOURS),
         "diffusion_colours": list(DIFFUSION_COLOURS.values()),
         "anchors": {
-            rid: [round(p.y, 4), round(p.x, 4)]
-            for rid, p in zip(regions["region_id"], anchors, strict=True)
+            rid: [round(p.y, 4), round(p.x, 4)] for rid, p in zip(ids, anchors, strict=True)
         },
         "tree": [
             {
