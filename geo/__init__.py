@@ -12,7 +12,10 @@ from geo.aggregate import (
 )
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
 from geo.events import load_bundled_events, load_events_csv
+from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.pipeline import Dataset, build_dataset
+from geo.placing import PLACE_METHODS, PlacedEvents, place_events
 from geo.regions import (
     CRS,
     check_regions,
@@ -22,30 +25,64 @@ from geo.regions import (
     repair_regions,
 )
 from geo.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
+from geo.spread import (
+    DIFFUSION_CLASSES,
+    UNREST_TYPES,
+    Origin,
+    SpreadFit,
+    adjacency,
+    diffusion_classes,
+    onsets,
+    origin_of_event,
+    spread_speed,
+    spread_tree,
+    units_affected_per_day,
+)
 
 __all__ = [
+    "ACLED_ATTRIBUTION",
     "CANONICAL_COLUMNS",
     "CRS",
     "DEFAULT_TOLERANCE_KM",
+    "DIFFUSION_CLASSES",
     "EVENT_TYPES",
+    "FORMATS",
     "MODES",
+    "PLACE_METHODS",
+    "UNREST_TYPES",
+    "Dataset",
     "EventDataError",
+    "ImportResult",
+    "Origin",
+    "PlacedEvents",
     "Problem",
     "QantarError",
     "RegionDataError",
+    "SpreadFit",
     "UnknownLayoutError",
     "ValidatedEvents",
+    "adjacency",
     "assign_regions",
+    "build_dataset",
     "check_regions",
+    "detect_format",
+    "diffusion_classes",
     "events_per_day",
     "layout_for_dates",
     "load_basemap",
     "load_bundled_events",
     "load_events_csv",
     "load_regions",
+    "onsets",
+    "origin_of_event",
+    "place_events",
+    "read_events",
     "region_day_counts",
     "region_day_type_counts",
     "repair_regions",
+    "spread_speed",
+    "spread_tree",
+    "units_affected_per_day",
     "validate_events",
     "values_at",
 ]

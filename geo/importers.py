@@ -206,11 +206,12 @@ def read_events(
     (canonical column -> your column) overrides the guessed mapping of CSV, XLSX and GeoJSON.
     """
     file = _open_source(source, name)
-    zipped = file.head().startswith(b"PK\x03\x04") and format in ("auto", "gdelt", "csv", "acled")
-    if zipped and detect_format(file) == "zip":
-        file = _unzip_single(file)  # GDELT publishes its event files zipped
-    chosen = detect_format(file) if format == "auto" else _check_format(format, file.name)
+    chosen = format
     try:
+        zipped = file.head().startswith(b"PK\x03\x04") and format != "xlsx"
+        if zipped and detect_format(file) == "zip":
+            file = _unzip_single(file)  # GDELT publishes its event files zipped
+        chosen = detect_format(file) if format == "auto" else _check_format(format, file.name)
         raw = _READERS[chosen](file, mapping)
         return _finish(raw, chosen, file.name)
     except QantarError:
@@ -373,7 +374,7 @@ def _read_table(
     else:
         stream = str(file.path) if file.data is None else pa.py_buffer(file.data)
     notes.append(f"encoding: {encoding}")
-    lines = head_text.lstrip("\ufeff").splitlines()
+    lines = [line for line in re.split(r"\r\n|\n|\r", head_text.lstrip("\ufeff")) if line]
     if delimiter is None:
         delimiter = _guess_delimiter(lines[0] if lines else "")
         notes.append(f"delimiter: {_DELIMITER_NAMES[delimiter]}")
@@ -389,7 +390,10 @@ def _read_table(
         bad.append((row.number, row.actual_columns, row.text))
         return "skip"
 
-    def read(threads: bool) -> pa.Table:
+    if header and len(lines) < 2 and len(head_text) < HEAD_BYTES - 4:
+        raise EventDataError([Problem(file.name, None, None, None, "the file has no rows")])
+
+    def read(threads: bool, newlines: bool) -> pa.Table:
         bad.clear()
         source = stream if isinstance(stream, str) else pa.BufferReader(stream)
         return pacsv.read_csv(
@@ -403,7 +407,7 @@ def _read_table(
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"' if quoting else False,
-                newlines_in_values=quoting,
+                newlines_in_values=newlines,
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -414,9 +418,13 @@ def _read_table(
             ),
         )
 
-    table = read(threads=True)
+    # Line breaks inside quoted cells are rare and make parsing ~40% slower: allow them only when
+    # the fast pass finds malformed rows (a quoted line break splits its row into two bad ones).
+    table = read(threads=True, newlines=False)
+    if bad and quoting:
+        table = read(threads=True, newlines=True)
     if bad and any(number is None for number, _, _ in bad):
-        table = read(threads=False)  # only the serial reader knows where the bad rows are
+        table = read(threads=False, newlines=quoting)  # only a serial pass numbers bad rows
     offset = 1 if header else 0
     bad_rows = np.array(sorted({(n or 0) - offset for n, _, _ in bad}), dtype=np.int64)
     total = table.num_rows + len(bad_rows)
@@ -460,9 +468,11 @@ def _unique_names(names: list[str]) -> list[str]:
 
 def _read_acled(file: _Source, mapping: dict[str, str] | None) -> _Raw:
     chosen: dict[str, str] = {}
+    header: set[str] = set()
 
     def keep(names: list[str]) -> list[str]:
         lowered = {n.lower(): n for n in names}
+        header.update(lowered)
         for target, candidates in ACLED_COLUMNS.items():
             found = next((lowered[c] for c in candidates if c in lowered), None)
             if found:
@@ -471,10 +481,11 @@ def _read_acled(file: _Source, mapping: dict[str, str] | None) -> _Raw:
         return list(dict.fromkeys(chosen.values()))
 
     frame, rows, notes, problems = _read_table(file, keep=keep)
-    frame = frame.rename(columns={v: k for k, v in chosen.items()})[list(chosen)]
-    schema = "pre-2023 schema (data_id)" if chosen.get("event_id_cnty") == "data_id" else "schema"
+    frame = pd.DataFrame({target: frame[column] for target, column in chosen.items()})
+    old = {"data_id", "iso3"} & header
+    schema = "pre-2023 codebook (data_id, iso3)" if old else "current codebook"
     notes = [
-        f"ACLED export ({schema}): outlet names kept in `source`, source_url left empty; "
+        f"ACLED export, {schema}: outlet names kept in `source`, source_url left empty; "
         "`timestamp` (upload time) ignored",
         *notes,
         ACLED_ATTRIBUTION,
@@ -567,7 +578,9 @@ def _read_csv(file: _Source, mapping: dict[str, str] | None) -> _Raw:
 
 
 def _read_xlsx(file: _Source, mapping: dict[str, str] | None) -> _Raw:
-    sheets = pd.read_excel(io.BytesIO(file.read()), sheet_name=None, dtype=object, header=0)
+    sheets = pd.read_excel(
+        io.BytesIO(file.read()), sheet_name=None, dtype=object, header=0, engine="openpyxl"
+    )
     if not sheets:
         raise EventDataError([Problem(file.name, None, None, None, "the workbook has no sheets")])
     sheet, frame = next(iter(sheets.items()))
@@ -694,7 +707,7 @@ def _mapped(
     dayfirst = bool(_CYRILLIC.search(headers)) or "CP1251" in " ".join(notes)
     if not dayfirst:
         sample = frame.head(200).astype("string").fillna("")
-        dayfirst = bool(sample.apply(lambda c: c.str.contains(_CYRILLIC).any()).any())
+        dayfirst = any(bool(sample[c].str.contains(_CYRILLIC).any()) for c in sample.columns)
     return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst)
 
 
@@ -788,9 +801,9 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         )
     keep = ~bad
     frame = frame.assign(event_date=days)
-    for column in _NUMERIC_COLUMNS:
+    for column, valid in _NUMERIC_COLUMNS.items():
         if column in frame:
-            frame[column] = _fast_numeric(frame[column])
+            frame[column] = _fast_numeric(frame[column], valid)
     extras = (
         raw.extras.reset_index(drop=True)
         if raw.extras is not None
@@ -828,19 +841,30 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
     return ImportResult(events, tuple(problems), format, dict(raw.mapping), tuple(notes))
 
 
-_NUMERIC_COLUMNS = ("latitude", "longitude", "fatalities", "time_precision", "geo_precision")
+_NUMERIC_COLUMNS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "latitude": lambda x: np.abs(x) <= 90,
+    "longitude": lambda x: np.abs(x) <= 180,
+    "fatalities": lambda x: (x >= 0) & (x % 1 == 0),
+    "time_precision": lambda x: np.isin(x, (1, 2, 3)),
+    "geo_precision": lambda x: np.isin(x, (1, 2, 3)),
+}
+"""Numeric columns and what geo.schema accepts in them."""
 
 
-def _fast_numeric(values: pd.Series) -> pd.Series:
-    """Numbers via Arrow's cast when every cell is a plain number; else the text, for
-    geo.schema to report the bad cells with their values."""
+def _fast_numeric(values: pd.Series, valid: Callable[[np.ndarray], np.ndarray]) -> pd.Series:
+    """Numbers via Arrow's cast when every cell is a valid plain number (fast on a million
+    rows); else the text, so that geo.schema reports the bad cells with their values."""
     if pd.api.types.is_numeric_dtype(values):
         return values
     try:
         numbers = pc.cast(pa.array(values, from_pandas=True), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return values
-    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index)
+    array = numbers.to_numpy(zero_copy_only=False)
+    present = ~np.isnan(array)
+    if not valid(array[present]).all():
+        return values
+    return pd.Series(array, index=values.index)
 
 
 def _relocated(problem: Problem, rows: np.ndarray, names: dict[str, str]) -> Problem:
@@ -861,6 +885,12 @@ def parse_dates(
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = values.dt.tz_convert(LOCAL_TZ) if values.dt.tz is not None else values
         return _split_day_time(stamps, values.isna().to_numpy(), [])
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
+    if len(uniques) < len(values):  # event files repeat few distinct dates: parse each once
+        day, datetimes, bad, notes = parse_dates(pd.Series(uniques), dayfirst=dayfirst)
+        expand = _expander(codes, values.index)
+        datetimes = None if datetimes is None else expand(datetimes)
+        return expand(day), datetimes, bad[codes], notes
     text = values.astype("string").str.strip()
     present = text.notna() & (text != "")
     notes: list[str] = []
@@ -877,7 +907,7 @@ def parse_dates(
         utc = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
         is_utc = offset[aware].str.upper().isin(["Z", "+00:00", "+0000", "-00:00"])
         local_utc = utc.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-        parsed[aware] = wall.where(~is_utc, local_utc).astype("datetime64[ns]")
+        parsed[aware] = _in_range(wall.where(~is_utc, local_utc))
         notes.append(
             f"{int(aware.sum())} date-time(s) with a UTC offset: the day is the local day as "
             f"written; event_datetime is in {LOCAL_TZ}"
@@ -898,6 +928,21 @@ def parse_dates(
         if (naive & ~aware).any():
             notes.append(f"date-times without an offset are read as {LOCAL_TZ} time")
     return day, datetimes, bad, notes
+
+
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
+"""Dates outside this range are typing errors in event data (and overflow pandas' ns times)."""
+
+
+def _in_range(stamps: pd.Series) -> pd.Series:
+    return stamps.where((stamps >= EARLIEST) & (stamps <= LATEST)).astype("datetime64[ns]")
+
+
+def _expander(codes: np.ndarray, index: pd.Index):
+    def expand(unique_values: pd.Series) -> pd.Series:
+        return pd.Series(unique_values.to_numpy()[codes], index=index, dtype=unique_values.dtype)
+
+    return expand
 
 
 def _split_day_time(stamps: pd.Series, bad: np.ndarray, notes: list[str]):
@@ -931,7 +976,7 @@ def _parse_naive(text: pd.Series, dayfirst: bool) -> tuple[pd.Series, list[str]]
             break
         attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         if attempt.notna().any():
-            parsed[todo] = attempt.astype("datetime64[ns]")
+            parsed[todo] = _in_range(attempt)
             used.append(fmt)
     if used:
         notes.append("date format(s) detected: " + ", ".join(used))

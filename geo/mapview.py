@@ -78,6 +78,7 @@ def base_map(
     m = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=4,
+        zoom_snap=0.25,
         tiles=ONLINE_TILES if online_tiles else None,
         control_scale=True,
     )
