@@ -10,6 +10,14 @@ from geo.aggregate import (
     region_day_type_counts,
     values_at,
 )
+from geo.charts import (
+    SELECTION_NAME,
+    onset_distance_chart,
+    selected_date,
+    timeline_chart,
+    units_affected_chart,
+)
+from geo.context import load_context
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
 from geo.events import load_bundled_events, load_events_csv
 from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
@@ -49,6 +57,7 @@ __all__ = [
     "FORMATS",
     "MODES",
     "PLACE_METHODS",
+    "SELECTION_NAME",
     "UNREST_TYPES",
     "Dataset",
     "EventDataError",
@@ -71,8 +80,10 @@ __all__ = [
     "layout_for_dates",
     "load_basemap",
     "load_bundled_events",
+    "load_context",
     "load_events_csv",
     "load_regions",
+    "onset_distance_chart",
     "onsets",
     "origin_of_event",
     "place_events",
@@ -80,8 +91,11 @@ __all__ = [
     "region_day_counts",
     "region_day_type_counts",
     "repair_regions",
+    "selected_date",
     "spread_speed",
     "spread_tree",
+    "timeline_chart",
+    "units_affected_chart",
     "units_affected_per_day",
     "validate_events",
     "values_at",
