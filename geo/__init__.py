@@ -22,7 +22,7 @@ from geo.errors import EventDataError, Problem, QantarError, RegionDataError, Un
 from geo.events import load_bundled_events, load_events_csv
 from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
-from geo.pipeline import Dataset, build_dataset
+from geo.pipeline import Dataset, build_dataset, dataset_from_import
 from geo.placing import PLACE_METHODS, PlacedEvents, place_events
 from geo.regions import (
     CRS,
@@ -74,6 +74,7 @@ __all__ = [
     "assign_regions",
     "build_dataset",
     "check_regions",
+    "dataset_from_import",
     "detect_format",
     "diffusion_classes",
     "events_per_day",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -10,13 +11,19 @@ Mode = Literal["daily", "cumulative", "window"]
 MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
 
 
-def region_day_counts(joined: pd.DataFrame, region_ids: list[str] | pd.Index) -> pd.DataFrame:
+def region_day_counts(
+    joined: pd.DataFrame,
+    region_ids: list[str] | pd.Index,
+    *,
+    days: list[pd.Timestamp] | None = None,
+) -> pd.DataFrame:
     """Events and reported fatalities per region and day, every region and day present (zeros).
 
-    The day range runs from the first to the last event; `fatalities` sums only reported numbers.
+    The day range runs from the first to the last event unless `days` is given; `fatalities`
+    sums only reported numbers.
     """
     placed = joined[joined["region_id"].notna()]
-    days = _day_range(joined["event_date"])
+    days = _day_range(joined["event_date"]) if days is None else pd.DatetimeIndex(days, name="date")
     grid = pd.MultiIndex.from_product([pd.Index(region_ids, name="region_id"), days])
     grouped = placed.groupby(["region_id", "event_date"], observed=True).agg(
         events=("event_date", "size"), fatalities=("fatalities", "sum")
@@ -72,3 +79,23 @@ def events_per_day(joined: pd.DataFrame) -> pd.DataFrame:
 
 def _day_range(dates: pd.Series) -> pd.DatetimeIndex:
     return pd.date_range(dates.min().normalize(), dates.max().normalize(), freq="D", name="date")
+
+
+@dataclass(frozen=True)
+class KeyDays:
+    """Days worth jumping to: the first and last event, and the day with the most events."""
+
+    first: pd.Timestamp
+    peak: pd.Timestamp
+    last: pd.Timestamp
+
+
+def key_days(counts: pd.DataFrame) -> KeyDays:
+    """First, peak (earliest of equal peaks) and last day with events in a region-day table."""
+    per_day = counts.groupby("date")["events"].sum()
+    active = per_day[per_day > 0]
+    if active.empty:
+        first = last = peak = per_day.index.min()
+    else:
+        first, last, peak = active.index.min(), active.index.max(), active.idxmax()
+    return KeyDays(first=pd.Timestamp(first), peak=pd.Timestamp(peak), last=pd.Timestamp(last))

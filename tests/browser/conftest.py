@@ -131,3 +131,13 @@ def wait_for_app(page) -> None:
     expect(
         page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
     ).to_be_attached(timeout=60_000)
+
+
+def date_slider(page):
+    """The date control (the sidebar's window slider is an stSlider too)."""
+    return page.get_by_test_id("stSlider").filter(has=page.get_by_text("Date", exact=True))
+
+
+def date_value(page):
+    """The date control's current value as shown on its thumb, e.g. 'Wed 05 Jan 2022'."""
+    return date_slider(page).get_by_test_id("stSliderThumbValue")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, wait_for_app
+from tests.browser.conftest import ARTIFACTS, date_slider, date_value, wait_for_app
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -26,11 +26,11 @@ def test_map_draws_every_region_offline_and_follows_the_date_slider(page, app_ur
     expect(frame.locator(".qantar-legend")).to_contain_text("Events")
     before = region_fills(frame)
 
-    slider = page.locator("[data-testid='stSlider'] input[type=range]").first
+    slider = date_slider(page).locator("input[type=range]")
     slider.focus()
     page.keyboard.press("End")
     wait_for_app(page)
-    expect(page.locator("[data-testid='stSlider']").first).to_contain_text("19 Jan 2022")
+    expect(date_value(page)).to_have_text("Wed 19 Jan 2022")
     expect(frame.locator(".qantar-legend-title")).to_contain_text("19 Jan 2022", timeout=30_000)
     expect(frame.locator("path.qantar-region")).to_have_count(17)
     assert region_fills(frame) != before

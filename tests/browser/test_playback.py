@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, wait_for_app
+from tests.browser.conftest import ARTIFACTS, date_value, wait_for_app
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -39,7 +39,7 @@ def test_play_advances_the_days_without_reloading_the_map(page, app_url):
     frame.locator(".qantar-play").click()  # pause: the widgets follow the map
     paused_on = shown_day(frame)
     assert paused_on >= "2022-01-09"
-    expect(page.locator("[data-testid='stSlider']").first).to_contain_text(paused_on[-2:])
+    expect(date_value(page)).to_contain_text(f"{paused_on[-2:]} Jan 2022")
     wait_for_app(page)
     assert frame.evaluate("window.__qantarSameDocument === true"), "the map iframe was reloaded"
     assert page.url.endswith(f"date={paused_on}") or f"date={paused_on}" in page.url
@@ -50,9 +50,9 @@ def test_a_shared_link_restores_the_view_in_a_new_page(browser, app_url, page):
     wait_for_app(page)
     frame = map_frame(page)
     expect(frame.locator(".qantar-legend-title")).to_have_text("Deaths reported on 03 Jan 2022")
-    expect(page.get_by_role("radiogroup").first).to_contain_text("On the date")
-    assert page.get_by_label("On the date").is_checked()
-    expect(page.locator("[data-testid='stSlider']").first).to_contain_text("03 Jan 2022")
+    expect(page.get_by_role("radio", name="On the date")).to_be_checked()
+    expect(page.get_by_role("radio", name="Deaths reported")).to_be_checked()
+    expect(date_value(page)).to_have_text("Mon 03 Jan 2022")
     assert page.locator("[data-testid='stAlert']").count() == 0
 
 

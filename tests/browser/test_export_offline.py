@@ -1,0 +1,56 @@
+"""Exports opened the way a reader opens them: the offline HTML snapshot from a file."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+import geo
+from geo import export, player
+from geo.pipeline import build_dataset
+
+pytestmark = pytest.mark.browser
+ACLED = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
+
+
+@pytest.fixture(scope="module")
+def story_page() -> str:
+    """The bundled story's player map, built as dashboard.py builds it."""
+    bundled = geo.load_bundled_events()
+    dataset = build_dataset(
+        bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
+    )
+    m = player.story_map(dataset, basemap=geo.load_basemap())
+    return export.standalone_html(m, title="Qantar: Kazakhstan, January 2022", attribution=ACLED)
+
+
+def test_standalone_story_plays_offline_from_a_file(story_page, tmp_path, browser):
+    target = tmp_path / "qantar.html"
+    target.write_text(story_page, encoding="utf-8")
+    outside: list[str] = []
+
+    def only_the_file(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    try:
+        page.route("**/*", only_the_file)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(target.as_uri())
+        expect(page.locator("path.qantar-region")).to_have_count(17)
+        page.locator(".qantar-play").click()  # its own player works with no server
+        page.wait_for_function(
+            "document.querySelector('.leaflet-container').dataset.qantarDay > '2022-01-01'"
+        )
+        page.evaluate('window.qantarShow({day: 18, mode: "cumulative", metric: "events"})')
+        expect(page.locator(".qantar-legend-title")).to_contain_text("19 Jan 2022")
+        expect(page.locator(".qantar-credits")).to_contain_text("(ACLED)")
+        assert errors == []
+    finally:
+        page.close()
+    assert outside == [], f"the page asked for {outside}"
