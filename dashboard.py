@@ -376,15 +376,12 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
 
 def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
     names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
-    if st.session_state.get("region") not in (None, *names):
-        st.session_state["region"] = None
     region = st.selectbox(
         "Region details",
-        [None, *names],
+        list(names),
         key="region",
-        format_func=lambda rid: (
-            "Click a region on the map, or choose" if rid is None else names[rid]
-        ),
+        format_func=names.get,
+        placeholder="Click a region on the map, or choose one",
     )
     if region is None:
         return

@@ -80,13 +80,13 @@ def base_map(
         zoom_start=4,
         zoom_snap=0.25,
         tiles=ONLINE_TILES if online_tiles else None,
-        control_scale=True,
     )
     use_local_assets(m, source)
     m.get_root().header.add_child(
-        # More specific than leaflet.css's .leaflet-container rule, which loads after this one.
+        # leaflet.css loads after this rule and sets its own background, hence !important.
         folium.Element(
-            f"<style>.folium-map.leaflet-container{{background:{WATER_COLOUR};}}</style>"
+            f"<style>.leaflet-container{{background:{WATER_COLOUR} !important;}}"
+            ".leaflet-control-attribution{font-size:10px}</style>"
         )
     )
     m.fit_bounds([list(bounds[0]), list(bounds[1])])
@@ -236,20 +236,28 @@ def _event_label(row: dict) -> str:
 
 
 def _add_legend(m: folium.Map, bins: Bins, caption: str) -> None:
+    """A compact two-line legend along the bottom of the map: colour classes, then event types.
+
+    The day player rewrites the title and the classes (`.qantar-legend-classes`) per metric.
+    """
     rows = "".join(
-        f'<div><span style="background:{colour};display:inline-block;width:14px;height:10px;'
-        f'border:1px solid #777;margin-right:4px"></span>{html.escape(label)}</div>'
+        f'<span style="white-space:nowrap;margin-right:6px"><span style="background:{colour};'
+        "display:inline-block;width:12px;height:10px;border:1px solid #777;margin-right:2px;"
+        f'vertical-align:-1px"></span>{html.escape(label)}</span>'
         for colour, label in bins.labels()
     )
     types = "".join(
-        f'<div><span style="color:{colour};font-size:14px">●</span> {html.escape(kind)}</div>'
+        f'<span style="white-space:nowrap;margin-right:6px"><span style="color:{colour}">●</span> '
+        f"{html.escape(kind)}</span>"
         for kind, colour in EVENT_TYPE_COLOURS.items()
     )
     legend = (
-        '<div class="qantar-legend" style="position:absolute;bottom:24px;left:10px;z-index:1000;'
-        "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;border-radius:4px;"
+        '<div class="qantar-legend" style="position:absolute;bottom:20px;left:0;right:0;'
+        "margin:0 auto;width:fit-content;max-width:94%;z-index:1000;background:rgba(255,255,255,.9);"
+        "padding:3px 6px;font:11px/1.4 sans-serif;border-radius:4px;"
         'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b class="qantar-legend-title">'
-        f'{html.escape(caption)}</b><div class="qantar-legend-classes">{rows}</div>'
-        f'<hr style="margin:4px 0">{types}<div>◌ region-level location</div></div>'
+        f"{html.escape(caption)}</b> "
+        f'<span class="qantar-legend-classes">{rows}</span><br>'
+        f"{types}<span>◌ region-level place</span></div>"
     )
     m.get_root().html.add_child(folium.Element(legend))

