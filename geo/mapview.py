@@ -254,7 +254,8 @@ def _add_legend(m: folium.Map, bins: Bins, caption: str) -> None:
     legend = (
         '<div class="qantar-legend" style="position:absolute;bottom:20px;left:0;right:0;'
         "margin:0 auto;width:fit-content;max-width:94%;z-index:1000;"
-        "background:rgba(255,255,255,.9);padding:3px 6px;font:11px/1.4 sans-serif;border-radius:4px;"
+        "background:rgba(255,255,255,.9);padding:3px 6px;font:11px/1.4 sans-serif;"
+        "border-radius:4px;"
         'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b class="qantar-legend-title">'
         f"{html.escape(caption)}</b> "
         f'<span class="qantar-legend-classes">{rows}</span><br>'
