@@ -36,6 +36,7 @@ LAYOUT_LABELS = {
 }
 HASHED = {Dataset: lambda d: d.fingerprint, EventFilter: repr}
 MAP_HEIGHT = 600
+PROBLEMS_SHOWN = 200
 
 
 # ---- data (cached: everything the cache depends on is an argument) -------------------------
@@ -352,6 +353,7 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
         .merge(values, on="region_id")
         .merge(onsets, on="region_id", how="left")
     )
+    table.attrs = {}  # the onset table carries its origin, which Arrow cannot serialise
     affected = int((table["events"] > 0).sum())
     st.metric(
         "Regions with events",
@@ -492,12 +494,10 @@ def report_ui(dataset: Dataset) -> None:
     for note in dataset.notes:
         st.caption(note)
     if dataset.problems:
-        st.dataframe(
-            pd.DataFrame([p.as_dict() for p in dataset.problems]),
-            hide_index=True,
-            width="stretch",
-            key="problems",
-        )
+        shown = [str(problem) for problem in dataset.problems[:PROBLEMS_SHOWN]]
+        more = len(dataset.problems) - len(shown)
+        st.markdown("**Rejected rows** (file, row, column, what was expected):")
+        st.code("\n".join(shown) + (f"\n… and {more} more" if more > 0 else ""), language=None)
     if len(dataset.unplaced):
         st.dataframe(
             dataset.unplaced[["source_row", "event_date", "location", "unplaced_reason"]],

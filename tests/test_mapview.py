@@ -112,3 +112,16 @@ def test_command_is_a_tiny_call():
 def test_player_state_is_validated(field, value, message):
     with pytest.raises(ValueError, match=message):
         player.PlayerState(day=0, **{field: value})
+
+
+def test_dense_points_are_clustered_with_local_assets(events):
+    html = mapview.add_event_points(events, cluster=True).get_root().render()
+    assert "L.markerClusterGroup" in html
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "cdnjs" not in html and "jsdelivr" not in html
+
+
+def test_points_grow_with_reported_deaths(events):
+    html = mapview.add_event_points(events).get_root().render()
+    assert '"radius": 4.0' in html  # no deaths reported
+    assert '"radius": 7.5' in html  # 2 deaths: 4 + 2.5 * sqrt(2), rounded

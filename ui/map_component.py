@@ -12,11 +12,12 @@ tests/browser checks that the map draws and follows commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import folium
 import streamlit as st
 import streamlit_folium as stf
+from folium.elements import JSCSSMixin
 
 RETURNED_OBJECTS: list[str] = []
 """The map reports only what the day player sends; pans and zooms cause no reruns."""
@@ -28,9 +29,9 @@ def prepared_args(m: folium.Map, key: str) -> dict:
     html = stf._get_html(m)
     header = stf._get_header(m)
     script = stf._get_map_string(m)
-    css_links = list(dict.fromkeys(href for _, href in m.default_css))
-    js_links = list(dict.fromkeys(src for _, src in m.default_js))
-    bounds = m.get_bounds()
+    elements = list(_walk(m))
+    css_links = list(dict.fromkeys(href for e in elements for _, href in e.default_css))
+    js_links = list(dict.fromkeys(src for e in elements for _, src in e.default_js))
     return {
         "script": script,
         "header": header,
@@ -39,12 +40,9 @@ def prepared_args(m: folium.Map, key: str) -> dict:
         "key": f"{key}-{stf.generate_js_hash(script, key)[:16]}",
         "css_links": css_links,
         "js_links": js_links,
-        "default": {
-            "bounds": {
-                "_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
-                "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]},
-            }
-        },
+        # Equal to what the map reports with RETURNED_OBJECTS empty, so drawing it (which fires
+        # Leaflet's moveend) does not send a value and rerun the script.
+        "default": {},
     }
 
 
@@ -77,3 +75,11 @@ def player_map(
         on_change=handle,
         wrap_longitude=False,
     )
+
+
+def _walk(element) -> Iterator[JSCSSMixin]:
+    """Every element of the map that brings its own JS/CSS (the map, a marker cluster …)."""
+    if isinstance(element, JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)

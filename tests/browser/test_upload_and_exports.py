@@ -1,0 +1,122 @@
+"""Bring-your-own-data and exports, in a real browser, offline."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, date_slider, wait_for_app
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+IMG_PAYLOAD = "<img src=x onerror=alert(1)>"
+SCRIPT_PAYLOAD = "</script><script>alert(2)</script>"
+
+
+@pytest.fixture
+def hostile_csv(tmp_path):
+    rows = pd.DataFrame(
+        {
+            "event_date": ["2022-01-02", "2022-01-03", "2022-01-04", "not a date"],
+            "latitude": [43.3412, 43.6611, 43.25, 43.25],
+            "longitude": [52.8619, 51.1739, 76.95, 76.95],
+            "event_type": ["Protests", "Protests", "Riots", "Riots"],
+            "location": [IMG_PAYLOAD, "Aktau", SCRIPT_PAYLOAD, "Almaty"],
+            "notes": [IMG_PAYLOAD, SCRIPT_PAYLOAD, "plain", "bad row"],
+            "source_url": ["javascript:alert(3)", "https://example.org/a", "", ""],
+        }
+    )
+    path = tmp_path / "hostile.csv"
+    rows.to_csv(path, index=False)
+    return path
+
+
+def test_an_uploaded_xss_payload_stays_text(page, app_url, hostile_csv):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(hostile_csv))
+    # The upload's three days (2-4 January) replace the bundled nineteen.
+    expect(date_slider(page)).not_to_contain_text("19 Jan 2022", timeout=30_000)
+    wait_for_app(page)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)  # the new map replaced the old
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.qantar-region")).to_have_count(17, timeout=30_000)
+    expect(frame.locator(".qantar-legend-title")).to_contain_text("2022", timeout=30_000)
+
+    frame.locator(".qantar-last").click()
+    events = frame.locator("path.qantar-event")
+    expect(events).to_have_count(3)
+    shown = []
+    for index in range(3):  # each event's tooltip, as text
+        events.nth(index).dispatch_event("mouseover")
+        shown.append(frame.locator(".leaflet-tooltip").last.inner_text())
+        events.nth(index).dispatch_event("mouseout")
+    assert any(IMG_PAYLOAD in text for text in shown), shown
+    assert any(SCRIPT_PAYLOAD in text for text in shown), shown
+    assert frame.locator("img[src='x']").count() == 0
+
+    page.get_by_role("tab", name="Data and exports").click()
+    expect(page.get_by_text("1 rejected")).to_be_visible()
+    expect(page.get_by_text("row 4", exact=False).first).to_be_attached()
+    page.get_by_role("tab", name="Map").click()
+    page.get_by_test_id("stSelectbox").filter(has_text="Region details").click()
+    page.get_by_role("option", name="Mangystau Region").click()
+    wait_for_app(page)
+    expect(page.get_by_text("events in Mangystau Region")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+    assert dialogs == [], f"a payload ran: {dialogs}"
+
+
+def download(page, label: str, tmp_path):
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=label).click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def test_every_export_downloads_and_opens(page, app_url, tmp_path, browser):
+    page.goto(f"{app_url}/?date=2022-01-04")
+    wait_for_app(page)
+    page.get_by_role("tab", name="Data and exports").click()
+
+    table = pd.read_csv(download(page, "Region-day table (CSV)", tmp_path))
+    assert {"region_id", "date", "events", "cumulative_events"} <= set(table.columns)
+    assert table["region_id"].nunique() == 17
+    onsets = pd.read_csv(download(page, "Onset table (CSV)", tmp_path))
+    assert onsets.sort_values("onset_rank").iloc[0]["first_place"] == "Zhanaozen"
+    geojson = json.loads(download(page, "Region-days (GeoJSON)", tmp_path).read_text())
+    assert len(geojson["features"]) == 17
+    png = Image.open(io.BytesIO(download(page, "This frame (PNG)", tmp_path).read_bytes()))
+    assert png.format == "PNG" and png.width > 300
+    gif = Image.open(io.BytesIO(download(page, "The whole spread (GIF)", tmp_path).read_bytes()))
+    assert gif.format == "GIF" and gif.n_frames == 19
+
+    snapshot = download(page, "Offline map with player (HTML)", tmp_path)
+    offline = browser.new_page()
+    try:
+        asked: list[str] = []
+        offline.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if r.request.url.startswith(("file:", "data:"))
+                else (asked.append(r.request.url), r.abort())
+            ),
+        )
+        offline.goto(snapshot.as_uri())
+        expect(offline.locator("path.qantar-region")).to_have_count(17)
+        expect(offline.locator(".qantar-legend-title")).to_contain_text("04 Jan 2022")
+        offline.locator(".qantar-forward").click()
+        expect(offline.locator(".qantar-legend-title")).to_contain_text("05 Jan 2022")
+        assert asked == []
+    finally:
+        offline.close()
