@@ -81,7 +81,9 @@ def view_query(state: ViewState, default: ViewState) -> dict[str, str]:
     for item in fields(ViewState):
         value = getattr(state, item.name)
         if value != getattr(default, item.name):
-            query[item.name] = _format(value)
+            query[item.name] = (
+                "-".join(map(str, value)) if item.name == "deaths" else _format(value)
+            )
     return query
 
 

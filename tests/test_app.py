@@ -81,3 +81,36 @@ def test_a_bad_link_falls_back_to_the_default_with_a_notice(query, notice):
     assert any(notice in w.value for w in at.warning)
     assert at.select_slider(key="date").value == dt.date(2022, 1, 5)
     assert at.radio(key="mode").value == "cumulative"
+
+
+def test_jump_buttons_move_the_one_date_control():
+    at = run_app()
+    at.button(key="jump_Peak day").click().run()
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 5)
+    at.button(key="jump_Last event").click().run()
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 19)
+    at.button(key="jump_First event").click().run()
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 1)
+
+
+def test_a_region_in_the_link_opens_its_panel_and_its_onset_jump():
+    at = run_app(region="almaty_city", date="2022-01-19")
+    assert at.selectbox(key="region").value == "almaty_city"
+    assert any("events in Almaty" in c.value for c in at.caption)
+    at.button(key="jump_onset").click().run()
+    assert at.select_slider(key="date").value == dt.date(2022, 1, 4)
+
+
+def test_filters_change_the_counts_and_go_into_the_link():
+    at = run_app(date="2022-01-19")
+    at.multiselect(key="types").set_value(["Riots"]).run()
+    assert affected(at) != "17 of 17"
+    assert at.query_params["types"] == "Riots"
+
+
+def test_window_mode_and_k_come_from_the_link():
+    at = run_app(mode="window", window="5", metric="onset", arrows="off")
+    assert at.radio(key="mode").value == "window"
+    assert at.slider(key="window").value == 5
+    assert at.radio(key="metric").value == "onset"
+    assert at.toggle(key="arrows").value is False
