@@ -66,3 +66,15 @@ def test_clicking_a_region_opens_its_panel(page, app_url):
     )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "region-panel.png"), full_page=True)
+
+
+def test_an_embedded_link_keeps_embed_and_the_view(page, app_url):
+    page.goto(f"{app_url}/?embed=true&date=2022-01-03&metric=onset")
+    wait_for_app(page)
+    frame = map_frame(page)
+    expect(frame.locator(".qantar-legend-title")).to_have_text("First protest on 03 Jan 2022")
+    labels = frame.locator(".qantar-region-label")
+    expect(labels.filter(has_text="D+0")).to_have_count(1)  # Mangystau, 2 January
+    expect(labels.filter(has_text="D+1")).to_have_count(2)  # Atyrau and West Kazakhstan
+    assert "embed=true" in page.url and "date=2022-01-03" in page.url
+    assert page.get_by_test_id("stToolbar").count() == 0
