@@ -81,12 +81,13 @@ def main() -> None:
     date = date_ui(days, dataset)
     view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
     st.query_params.from_dict(view_query(view, default_view(days)))
+    map_component.show_state(player_state(view, days).as_json())  # early: the map moves first
 
     map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
     with map_tab:
         map_column, side_column = st.columns([3, 2])
         with map_column:
-            map_ui(dataset, view, days)
+            map_ui(dataset, view)
         with side_column:
             region_table_ui(dataset, view)
             region_panel_ui(dataset, view)
@@ -296,8 +297,8 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
 
 
 # ---- the map and what sits beside it -------------------------------------------------------
-def map_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
-    state = PlayerState(
+def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:
+    return PlayerState(
         day=days.index(view.date),
         mode=view.mode,
         metric=view.metric,
@@ -306,11 +307,11 @@ def map_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
         speed=view.speed,
         loop=view.loop,
     )
+
+
+def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
-        map_args(dataset, view.tiles),
-        player.command_script(state),
-        height=MAP_HEIGHT,
-        on_message=apply_map_message,
+        map_args(dataset, view.tiles), height=MAP_HEIGHT, on_message=apply_map_message
     )
     st.caption(frame_description(dataset, view))
     if dataset.attribution:

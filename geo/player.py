@@ -5,8 +5,8 @@ change is a tiny command that restyles regions and filters event points, never a
 first/last, speed, loop) and `window.qantarShow(state)` in the map's script. Playback runs in the
 browser; the map tells Streamlit the chosen day when the person pauses or steps (through
 `window.Streamlit.setComponentValue`, where the map runs inside streamlit-folium), and Streamlit
-moves the map with `command_script`, a one-line call evaluated in the drawn map. The standalone
-HTML export carries the same player.
+moves the map by calling `window.qantarCommand(state)` with `PlayerState.as_json()` (see
+ui/map_component.py). The standalone HTML export carries the same player.
 """
 
 from __future__ import annotations
@@ -185,11 +185,6 @@ def add_day_player(
 @cache
 def _player_template() -> Template:
     return Template((TEMPLATES / "day_player.js.j2").read_text(encoding="utf-8"))
-
-
-def command_script(state: PlayerState) -> str:
-    """JavaScript that shows `state` in an already-drawn player map (and stops any playback)."""
-    return f"window.qantarCommand && window.qantarCommand({state.as_json()});"
 
 
 def story_map(

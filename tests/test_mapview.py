@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -95,10 +97,17 @@ def test_player_embeds_the_daily_series_and_days(events, three_squares):
     assert '"day": 0' in html and '"day": 1' in html
 
 
-def test_command_is_a_tiny_call():
-    script = player.command_script(player.PlayerState(day=3, mode="daily"))
-    assert '"day": 3' in script and '"mode": "daily"' in script
-    assert len(script) < 200
+def test_player_state_is_small_json():
+    state = json.loads(player.PlayerState(day=3, mode="daily", speed=4.0).as_json())
+    assert state == {
+        "day": 3,
+        "mode": "daily",
+        "metric": "events",
+        "window": 3,
+        "arrows": True,
+        "speed": 4.0,
+        "loop": False,
+    }
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 `st_folium` regenerates the whole map script on every rerun (about 0.2 s for the bundled story)
 and the person's browser would be sent the geometry again on every date change. Here the
-component arguments are built once per map (cached) and each rerun only changes the one-line
-`feature_group` command that the component evaluates in the map it already drew. The iframe is
-never remounted: its key depends only on the map, not on the date.
+component arguments are built once per map (cached) and never change with the date, so the
+iframe is never remounted and Streamlit's message cache sends them once; the date and view go to
+the drawn map through `show_state`, a few hundred bytes.
 
 This uses streamlit-folium's own component and helpers (pinned to 0.27.4 in requirements.txt);
 tests/browser checks that the map draws and follows commands.
@@ -12,6 +12,7 @@ tests/browser checks that the map draws and follows commands.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import folium
@@ -19,6 +20,7 @@ import streamlit as st
 import streamlit_folium as stf
 from folium.elements import JSCSSMixin
 
+MAP_FRAME_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
 RETURNED_OBJECTS: list[str] = []
 """The map reports only what the day player sends; pans and zooms cause no reruns."""
 
@@ -46,14 +48,33 @@ def prepared_args(m: folium.Map, key: str) -> dict:
     }
 
 
-def player_map(
-    args: dict,
-    command: str,
-    *,
-    height: int,
-    on_message: Callable[[dict], None],
-) -> None:
-    """Draw the prepared map (once) and send it `command`; messages from it go to `on_message`."""
+def show_state(state_json: str) -> None:
+    """Tell the map (already drawn, or about to be) which day and view to show.
+
+    A few hundred bytes of script in the page, not in the map component's arguments: those stay
+    identical from rerun to rerun, so Streamlit's message cache sends the 350 KB map only once.
+    The map picks the state up itself when it is drawn later (see day_player.js.j2).
+    """
+    st.html(
+        "<script>(function () {"
+        f"const state = {state_json};"
+        "window.__qantarState = state;"
+        "let tries = 0;"
+        "(function push() {"
+        "  for (const frame of document.querySelectorAll(MAP_FRAMES)) {"
+        "    try { if (frame.contentWindow.qantarCommand) {"
+        "      frame.contentWindow.qantarCommand(state); return; } } catch (error) {}"
+        "  }"
+        "  if (++tries < 100) setTimeout(push, 50);"
+        "})();"
+        "})();</script>".replace("MAP_FRAMES", json.dumps(MAP_FRAME_SELECTOR)),
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def player_map(args: dict, *, height: int, on_message: Callable[[dict], None]) -> None:
+    """Draw the prepared map (once); messages from it go to `on_message`."""
     key = args["key"]
 
     def handle() -> None:
@@ -68,7 +89,7 @@ def player_map(
         returned_objects=RETURNED_OBJECTS,
         zoom=None,
         center=None,
-        feature_group=command,
+        feature_group=None,
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
