@@ -22,7 +22,8 @@ def region_day_counts(
     The day range runs from the first to the last event unless `days` is given; `fatalities`
     sums only reported numbers.
     """
-    placed = joined[joined["region_id"].notna()]
+    needed = joined[["region_id", "event_date", "fatalities"]]  # not every column of the events
+    placed = needed[needed["region_id"].notna()]
     days = _day_range(joined["event_date"]) if days is None else pd.DatetimeIndex(days, name="date")
     grid = pd.MultiIndex.from_product([pd.Index(region_ids, name="region_id"), days])
     grouped = placed.groupby(["region_id", "event_date"], observed=True).agg(

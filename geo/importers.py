@@ -15,9 +15,13 @@ times of day also get `event_datetime`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import mmap
+import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -29,9 +33,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from geo.errors import EventDataError, Problem, QantarError
-from geo.schema import CANONICAL_COLUMNS, validate_events
+from geo.schema import CANONICAL_COLUMNS, _missing_text, validate_events
 
 FORMATS = ("acled", "gdelt", "csv", "xlsx", "geojson")
 LOCAL_TZ = "Asia/Almaty"
@@ -198,14 +203,35 @@ def read_events(
     format: str = "auto",
     mapping: dict[str, str] | None = None,
     name: str | None = None,
+    cache_dir: str | Path | None = None,
 ) -> ImportResult:
     """Read an event file of any supported format into the canonical event table.
 
     `source` is a path, the file's bytes or a binary file object (e.g. Streamlit's UploadedFile);
     `name` is the file name used in messages. `format` is "auto" or one of FORMATS. `mapping`
     (canonical column -> your column) overrides the guessed mapping of CSV, XLSX and GeoJSON.
+
+    `cache_dir` turns on the import cache (off by default): a result is stored there as
+    `<key>.parquet` (the events) and `<key>.json` (problems, notes, format, mapping), and a later
+    read with the same key returns it without parsing the file again, with a note saying so. The
+    key is the SHA-256 of the file's bytes together with `format`, `mapping`, the file name shown
+    in messages and CACHE_VERSION (raised whenever the canonical table changes), so an edited
+    file, another mapping or a newer table layout is read afresh. Files that cannot be read are
+    never cached. An entry that cannot be read back (truncated, edited, from another version) is
+    ignored and rebuilt; a cache that cannot be written only adds a note.
     """
     file = _open_source(source, name)
+    if cache_dir is None:
+        return _read_events(file, format, mapping)
+    key = _cache_key(file, format, mapping)
+    cached = _cache_load(Path(cache_dir), key)
+    if cached is not None:
+        return cached
+    result = _read_events(file, format, mapping)
+    return _cache_store(Path(cache_dir), key, result)
+
+
+def _read_events(file: _Source, format: str, mapping: dict[str, str] | None) -> ImportResult:
     chosen = format
     try:
         zipped = file.head().startswith(b"PK\x03\x04") and format != "xlsx"
@@ -256,6 +282,90 @@ def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | N
     if {"event_id_cnty", "event_date"} <= header or {"data_id", "event_id_no_cnty"} <= header:
         return "acled"
     return "csv"
+
+
+# --- Import cache --------------------------------------------------------------------------------
+
+CACHE_VERSION = 1
+"""Version of the cached canonical table: raise it whenever read_events' output changes."""
+_CACHE_NOTE = "read from the import cache ({}): same file bytes, format and mapping"
+
+
+def _cache_key(file: _Source, format: str, mapping: dict[str, str] | None) -> str:
+    digest = hashlib.sha256()
+    if file.data is not None:
+        digest.update(file.data)
+    else:
+        with file.path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size:  # mapped: hashed without copying the file
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                    digest.update(view)
+    described = {
+        "sha256": digest.hexdigest(),
+        "format": format,
+        "mapping": sorted((mapping or {}).items()),
+        "name": file.name,
+        "version": CACHE_VERSION,
+    }
+    text = json.dumps(described, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cache_load(directory: Path, key: str) -> ImportResult | None:
+    """The cached result for `key`, or None when there is none or it cannot be read back."""
+    table_path, meta_path = directory / f"{key}.parquet", directory / f"{key}.json"
+    if not (table_path.is_file() and meta_path.is_file()):
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("key") != key or meta.get("version") != CACHE_VERSION:
+            return None
+        events = pq.read_table(table_path).to_pandas()
+        if list(events.columns) != meta["columns"] or len(events) != meta["rows"]:
+            return None
+        problems = tuple(Problem(**p) for p in meta["problems"])
+        notes = (*meta["notes"], _CACHE_NOTE.format(directory / f"{key}.parquet"))
+        return ImportResult(events, problems, meta["format"], dict(meta["mapping"]), notes)
+    except Exception:  # a damaged entry (any parser error) is a cache miss, rebuilt by the caller
+        return None
+
+
+def _cache_store(directory: Path, key: str, result: ImportResult) -> ImportResult:
+    """Write `result` under `key` (table first, then the JSON that makes the entry complete)."""
+    meta = {
+        "key": key,
+        "version": CACHE_VERSION,
+        "format": result.format,
+        "mapping": result.mapping,
+        "notes": list(result.notes),
+        "problems": [p.as_dict() for p in result.problems],
+        "columns": [str(c) for c in result.events.columns],
+        "rows": len(result.events),
+    }
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(result.events, preserve_index=False)
+        _write_atomically(directory / f"{key}.parquet", lambda path: pq.write_table(table, path))
+        text = json.dumps(meta, ensure_ascii=False)
+        _write_atomically(
+            directory / f"{key}.json", lambda path: path.write_text(text, encoding="utf-8")
+        )
+    except (OSError, pa.ArrowException) as exc:
+        note = f"import cache not written to {directory} ({exc})"
+        return replace(result, notes=(*result.notes, note))
+    return result
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder, so readers never see half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 # --- Sources -------------------------------------------------------------------------------------
@@ -411,7 +521,7 @@ def _read_table(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(usecols, pa.string()),
+                column_types=dict.fromkeys(usecols, pa.large_string()),  # pandas' own type
                 include_columns=usecols,
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
@@ -813,7 +923,10 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         extras["admin1_code"] = frame.pop("admin1_code").astype("string").str.strip()
     if datetimes is not None:
         extras["event_datetime"] = datetimes
-    frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
+    if not keep.all():  # selecting every row would still copy every column
+        frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
+    else:
+        rows = raw.rows
     if frame.empty:
         raise EventDataError(problems or [Problem(file, None, None, None, "the file has no rows")])
     try:
@@ -823,11 +936,11 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         raise EventDataError(problems + relocated) from exc
     position = validated.events["source_row"].to_numpy() - 1
     events = validated.events.assign(source_row=rows[position])
-    extras = extras.iloc[position].reset_index(drop=True)
+    if len(position) < len(extras):
+        extras = extras.iloc[position]
+    extras = extras.reset_index(drop=True)
     events["admin1_code"] = (
-        extras.pop("admin1_code")
-        if "admin1_code" in extras
-        else pd.Series(pd.NA, index=events.index, dtype="string")
+        extras.pop("admin1_code") if "admin1_code" in extras else _missing_text(events.index)
     )
     events["country_level"] = (
         extras.pop("country_level").astype(bool) if "country_level" in extras else False

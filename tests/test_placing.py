@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from geo.gazetteer import SOURCE_GEONAMES, SOURCE_PLACES
+from geo.join import assign_regions
 from geo.placing import COUNTRY_LEVEL_REASON, place_events
 from geo.regions import load_regions
 
@@ -171,3 +173,26 @@ def test_place_events_keeps_the_input_columns(regions):
         "place_method",
         "unplaced_reason",
     } <= set(placed.columns)
+
+
+def test_many_points_are_placed_exactly_as_point_in_polygon_places_them(regions):
+    """Tens of thousands of points take geo.join's grid shortcut: it must agree with
+    shapely.contains_xy on every point, including vertices, edge midpoints and points a hair
+    from the boundaries (the hard cases for a grid)."""
+    rng = np.random.default_rng(7)
+    minx, miny, maxx, maxy = regions.total_bounds
+    vertices = shapely.get_coordinates(shapely.boundary(regions.geometry.values))
+    midpoints = (vertices[:-1] + vertices[1:]) / 2
+    nudged = vertices + rng.normal(scale=1e-9, size=vertices.shape)
+    random = np.column_stack(
+        [rng.uniform(minx - 1, maxx + 1, 30_000), rng.uniform(miny - 1, maxy + 1, 30_000)]
+    )
+    x, y = np.concatenate([random, vertices, midpoints, nudged]).T
+    expected = np.full(len(x), None, dtype=object)
+    for region_id, geometry in zip(regions["region_id"], regions.geometry, strict=True):
+        expected[(expected == None) & shapely.contains_xy(geometry, x, y)] = region_id  # noqa: E711
+    placed = assign_regions(events(latitude=y, longitude=x), regions, tolerance_km=0)
+    within = (placed["join_method"] == "within").to_numpy()
+    got = placed["region_id"].astype(object).where(within, None).to_numpy()
+    assert (got == expected).all()
+    assert 0.3 < within.mean() < 0.7
