@@ -70,6 +70,7 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
+    moved = move_map_first()
     base = dataset_ui()
     days = [day.date() for day in base.days]
     st.session_state["days"] = days
@@ -81,7 +82,9 @@ def main() -> None:
     date = date_ui(days, dataset)
     view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
     st.query_params.from_dict(view_query(view, default_view(days)))
-    map_component.show_state(player_state(view, days).as_json())  # early: the map moves first
+    state = player_state(view, days).as_json()
+    if state != moved:
+        map_component.show_state(state)
 
     map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
     with map_tab:
@@ -297,6 +300,27 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
 
 
 # ---- the map and what sits beside it -------------------------------------------------------
+def move_map_first() -> str | None:
+    """On a rerun, send the map its new day before anything else runs: the widgets already hold
+    the new values, and the rest of the page can follow. Returns the state sent, if any."""
+    state = st.session_state
+    days = state.get("days")
+    if not days or state.get("date") not in days or "mode" not in state:
+        return None
+    view = ViewState(
+        date=state["date"],
+        mode=state["mode"],
+        window=state["window"],
+        metric=state["metric"],
+        arrows=state["arrows"],
+        speed=float(state.get("speed", 1.0)),
+        loop=bool(state.get("loop", False)),
+    )
+    sent = player_state(view, days).as_json()
+    map_component.show_state(sent)
+    return sent
+
+
 def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:
     return PlayerState(
         day=days.index(view.date),
