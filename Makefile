@@ -19,7 +19,7 @@ lint:
 	$(PYTHON) -m ruff format --check .
 
 bench:
-	$(PYTHON) bench/generate.py && $(PYTHON) bench/run.py
+	$(PYTHON) bench/generate.py && $(PYTHON) bench/run.py && $(PYTHON) bench/browser_playback.py
 
 data:
 	$(PYTHON) data/build_regions.py && $(PYTHON) data/build_places.py

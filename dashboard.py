@@ -7,6 +7,7 @@ in `ui`. Shareable state lives in the URL (see geo.viewstate).
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -70,7 +71,8 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
-    moved = move_map_first()
+    command_slot = st.empty()  # one fixed place for the map's commands keeps the layout stable
+    moved = move_map_first(command_slot)
     base = dataset_ui()
     days = [day.date() for day in base.days]
     st.session_state["days"] = days
@@ -81,10 +83,13 @@ def main() -> None:
     dataset = filtered(base, chosen_filter)
     date = date_ui(days, dataset)
     view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
-    st.query_params.from_dict(view_query(view, default_view(days)))
+    query = view_query(view, default_view(days))
+    st.query_params.from_dict(query)
+    share_ui(query)
     state = player_state(view, days).as_json()
     if state != moved:
-        map_component.show_state(state)
+        with command_slot:
+            map_component.show_state(state)
 
     map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
     with map_tab:
@@ -300,7 +305,16 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
 
 
 # ---- the map and what sits beside it -------------------------------------------------------
-def move_map_first() -> str | None:
+def share_ui(query: dict[str, str]) -> None:
+    """The link to this view, with a copy button (the address bar holds the same link)."""
+    base = (st.context.url or "").split("?")[0]
+    link = f"{base}?{urlencode(query)}" if query else base
+    with st.sidebar:
+        st.caption("Link to this view")
+        st.code(link, language=None, wrap_lines=True)
+
+
+def move_map_first(slot) -> str | None:
     """On a rerun, send the map its new day before anything else runs: the widgets already hold
     the new values, and the rest of the page can follow. Returns the state sent, if any."""
     state = st.session_state
@@ -317,7 +331,8 @@ def move_map_first() -> str | None:
         loop=bool(state.get("loop", False)),
     )
     sent = player_state(view, days).as_json()
-    map_component.show_state(sent)
+    with slot:
+        map_component.show_state(sent)
     return sent
 
 
@@ -593,6 +608,23 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             lambda: standalone_snapshot(dataset, view, days),
         ),
     ]
+    if export.mp4_unavailable_reason() is None:
+        downloads.append(
+            (
+                "The whole spread (MP4)",
+                "qantar-spread.mp4",
+                "video/mp4",
+                lambda: export.spread_mp4(
+                    dataset.regions,
+                    dataset.counts,
+                    dataset.events,
+                    mode=view.mode,
+                    metric=export_metric(view.metric),
+                    basemap=basemap(),
+                    attribution=credit,
+                ),
+            )
+        )
     columns = st.columns(3)
     for index, (label, file_name, mime, make) in enumerate(downloads):
         columns[index % 3].download_button(

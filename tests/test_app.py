@@ -47,6 +47,7 @@ def test_moving_the_date_changes_the_region_count():
     at.select_slider(key="date").set_value(dt.date(2022, 1, 2)).run()
     assert affected(at) == "1 of 17"
     assert at.query_params["date"] == "2022-01-02"
+    assert at.sidebar.code[0].value.endswith("?date=2022-01-02")  # the link to copy
     at.select_slider(key="date").set_value(dt.date(2022, 1, 5)).run()
     assert "date" not in at.query_params  # the default date keeps the link short
 

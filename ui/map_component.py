@@ -61,11 +61,12 @@ def show_state(state_json: str) -> None:
         "window.__qantarState = state;"
         "let tries = 0;"
         "(function push() {"
+        "  let reached = 0;"
         "  for (const frame of document.querySelectorAll(MAP_FRAMES)) {"
         "    try { if (frame.contentWindow.qantarCommand) {"
-        "      frame.contentWindow.qantarCommand(state); return; } } catch (error) {}"
+        "      frame.contentWindow.qantarCommand(state); reached += 1; } } catch (error) {}"
         "  }"
-        "  if (++tries < 100) setTimeout(push, 50);"
+        "  if (!reached && ++tries < 100) setTimeout(push, 50);"
         "})();"
         "})();</script>".replace("MAP_FRAMES", json.dumps(MAP_FRAME_SELECTOR)),
         unsafe_allow_javascript=True,

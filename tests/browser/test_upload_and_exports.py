@@ -100,6 +100,9 @@ def test_every_export_downloads_and_opens(page, app_url, tmp_path, browser):
     gif = Image.open(io.BytesIO(download(page, "The whole spread (GIF)", tmp_path).read_bytes()))
     assert gif.format == "GIF" and gif.n_frames == 19
 
+    mp4 = download(page, "The whole spread (MP4)", tmp_path).read_bytes()
+    assert mp4[4:8] == b"ftyp"  # an MP4 container
+
     snapshot = download(page, "Offline map with player (HTML)", tmp_path)
     offline = browser.new_page()
     try:
