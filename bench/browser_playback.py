@@ -584,7 +584,7 @@ def render_report(results: dict) -> str:
         "## Playback in the browser",
         "",
         "```bash",
-        "python bench/browser_playback.py   # about 3 minutes; writes bench/out/playback.md, copied into BENCHMARKS.md",
+        "python bench/browser_playback.py   # about 3 minutes; writes bench/out/playback.md",
         "```",
         "",
         *HOW,
