@@ -71,6 +71,7 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
+    map_component.follow_slider("Date")
     command_slot = st.empty()  # one fixed place for the map's commands keeps the layout stable
     moved = move_map_first(command_slot)
     base = dataset_ui()

@@ -74,6 +74,36 @@ def show_state(state_json: str) -> None:
     )
 
 
+def follow_slider(label: str) -> None:
+    """Move the map the moment the slider labelled `label` moves, before Streamlit reruns.
+
+    The slider's options are the map's days, so its position is the day index. A page-level
+    observer watches the slider's hidden range input (keyboard, drag or a value set by Python
+    all change it) and sends the map the last state with the new day; the rerun that follows
+    sends the same state, which changes nothing. Installed once per page.
+    """
+    st.html(
+        "<script>(function () {"
+        "if (window.__qantarFollowing) return; window.__qantarFollowing = true;"
+        f"const selector = 'input[type=range][aria-label=' + {json.dumps(json.dumps(label))} + ']';"
+        "let last = null;"
+        "new MutationObserver(function () {"
+        "  const input = document.querySelector(selector);"
+        "  if (!input || input.value === last || !window.__qantarState) return;"
+        "  last = input.value;"
+        "  const state = Object.assign({}, window.__qantarState, {day: Number(input.value)});"
+        "  for (const frame of document.querySelectorAll(MAP_FRAMES)) {"
+        "    try { frame.contentWindow.qantarCommand && frame.contentWindow.qantarCommand(state); }"
+        "    catch (error) {}"
+        "  }"
+        "}).observe(document.body, {subtree: true, attributes: true,"
+        "  attributeFilter: ['aria-valuetext']});"
+        "})();</script>".replace("MAP_FRAMES", json.dumps(MAP_FRAME_SELECTOR)),
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 def player_map(args: dict, *, height: int, on_message: Callable[[dict], None]) -> None:
     """Draw the prepared map (once); messages from it go to `on_message`."""
     key = args["key"]
