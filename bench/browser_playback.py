@@ -834,21 +834,17 @@ def _slider_sentence(steps: list[dict]) -> str:
         values = [s[key] for s in steps if s[key] is not None]
         return statistics.median(values) if values else float("nan")
 
-    in_browser = [s["map_ms"] - s["map_delta_ms"] for s in steps if s["map_delta_ms"] is not None]
-    browser_ms = statistics.median(in_browser) if in_browser else float("nan")
     total, map_bytes = median("ws_bytes"), median("ws_map_bytes")
     return (
-        "A slider step is a full Streamlit rerun. The rerun reaches the page"
-        f" {median('running_ms'):.0f} ms after the key press, the map component's delta arrives"
-        f" at {median('map_delta_ms'):.0f} ms, the map shows the new day at"
-        f" {median('map_ms'):.0f} ms and the script finishes at {median('rerun_ms'):.0f} ms"
-        " (medians): the map does not wait for the tables and charts after it, but it waits"
-        " for all of the script before `map_ui`, and then the browser needs another"
-        f" {browser_ms:.0f} ms to take the delta apart, hand it to the iframe and run the command."
-        f" Of the {_kb(total)} the server sends per step, {_kb(map_bytes)} is that delta:"
-        " `map_args` is cached on the server, but Streamlit sends every element again on each"
-        " rerun, so the component's full arguments (the whole map script) travel again although"
-        " only the one-line command changed."
+        f"The map shows the new day {median('map_ms'):.0f} ms (median) after the key press: a"
+        " script in the page watches the date slider and moves the map itself, without waiting"
+        " for Streamlit. The rerun that follows reaches the page at"
+        f" {median('running_ms'):.0f} ms, brings the same state to the map at"
+        f" {median('map_delta_ms'):.0f} ms (which changes nothing) and finishes at"
+        f" {median('rerun_ms'):.0f} ms, updating the tables, timeline and link. Of the"
+        f" {_kb(total)} the server sends per step, {_kb(map_bytes)} is the map's part: its"
+        " component arguments never change, so Streamlit's message cache does not send the map"
+        " again."
     )
 
 
