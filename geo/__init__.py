@@ -91,6 +91,7 @@ __all__ = [
     "read_events",
     "region_day_counts",
     "region_day_type_counts",
+    "region_hour_counts",
     "repair_regions",
     "selected_date",
     "spread_speed",

@@ -100,3 +100,28 @@ def key_days(counts: pd.DataFrame) -> KeyDays:
     else:
         first, last, peak = active.index.min(), active.index.max(), active.idxmax()
     return KeyDays(first=pd.Timestamp(first), peak=pd.Timestamp(peak), last=pd.Timestamp(last))
+
+
+def region_hour_counts(joined: pd.DataFrame, region_ids: list[str] | pd.Index) -> pd.DataFrame:
+    """Events and reported fatalities per region and hour, for data that has times of day.
+
+    Uses `event_datetime` (kept by the importers when a file has times; zone-aware times are in
+    Asia/Almaty). Rows without a time are left out; the count of those is in
+    `.attrs["rows_without_time"]` so a view can say so. Every region and hour from the first to
+    the last timed event is present (zeros).
+    """
+    if "event_datetime" not in joined.columns:
+        raise ValueError("hourly counts need an event_datetime column (the file had no times)")
+    stamps = pd.to_datetime(joined["event_datetime"])
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    timed = joined.assign(hour=stamps.dt.floor("h"))[stamps.notna() & joined["region_id"].notna()]
+    hours = pd.date_range(timed["hour"].min(), timed["hour"].max(), freq="h", name="hour")
+    grid = pd.MultiIndex.from_product([pd.Index(region_ids, name="region_id"), hours])
+    grouped = timed.groupby(["region_id", "hour"], observed=True).agg(
+        events=("hour", "size"), fatalities=("fatalities", "sum")
+    )
+    counts = grouped.reindex(grid, fill_value=0).astype({"events": "int64", "fatalities": "int64"})
+    table = counts.reset_index()
+    table.attrs["rows_without_time"] = int(stamps.isna().sum())
+    return table

@@ -44,3 +44,47 @@ def test_unknown_mode_is_refused(joined):
     counts = region_day_counts(joined, ["a"])
     with pytest.raises(ValueError, match="mode must be one of"):
         values_at(counts, pd.Timestamp("2022-01-04"), "weekly")
+
+
+def test_hourly_counts_use_the_time_of_day():
+    from geo.aggregate import region_hour_counts
+
+    joined = pd.DataFrame(
+        {
+            "region_id": pd.array(["a", "a", "b", "a"], dtype="string"),
+            "event_datetime": pd.to_datetime(
+                ["2022-01-05 14:10", "2022-01-05 14:50", "2022-01-05 16:05", None]
+            ),
+            "fatalities": pd.array([1, None, 2, 5], dtype="Int64"),
+        }
+    )
+    counts = region_hour_counts(joined, ["a", "b"]).set_index(["region_id", "hour"])
+    assert len(counts) == 2 * 3  # 14:00, 15:00 and 16:00 for each region
+    assert counts.loc[("a", pd.Timestamp("2022-01-05 14:00")), "events"] == 2
+    assert counts.loc[("a", pd.Timestamp("2022-01-05 14:00")), "fatalities"] == 1
+    assert counts.loc[("b", pd.Timestamp("2022-01-05 16:00")), "events"] == 1
+    assert counts.loc[("a", pd.Timestamp("2022-01-05 15:00")), "events"] == 0
+    assert region_hour_counts(joined, ["a", "b"]).attrs["rows_without_time"] == 1
+
+
+def test_hourly_counts_need_times():
+    from geo.aggregate import region_hour_counts
+
+    with pytest.raises(ValueError, match="need an event_datetime column"):
+        region_hour_counts(pd.DataFrame({"region_id": ["a"]}), ["a"])
+
+
+def test_hourly_counts_from_an_imported_file_with_zoned_times():
+    import geo
+    from geo.aggregate import region_hour_counts
+
+    csv = (
+        "date,lat,lon\n"
+        "2022-01-05T14:10:00+06:00,43.25,76.95\n"  # Almaty, local time
+        "2022-01-05T09:20:00+01:00,43.25,76.95\n"  # the same hour, reported in UTC+1
+    ).encode()
+    imported = geo.read_events(csv, name="timed.csv")
+    placed = geo.assign_regions(imported.events, geo.load_regions("2022-01"))
+    counts = region_hour_counts(placed, ["almaty_city"])
+    assert counts["events"].tolist() == [2]
+    assert counts["hour"].tolist() == [pd.Timestamp("2022-01-05 14:00")]
