@@ -8,6 +8,7 @@ from geo.aggregate import (
     events_per_day,
     region_day_counts,
     region_day_type_counts,
+    region_hour_counts,
     values_at,
 )
 from geo.charts import (
