@@ -79,10 +79,10 @@ def test_hourly_counts_from_an_imported_file_with_zoned_times():
     from geo.aggregate import region_hour_counts
 
     csv = (
-        "date,lat,lon\n"
-        "2022-01-05T14:10:00+06:00,43.25,76.95\n"  # Almaty, local time
-        "2022-01-05T09:20:00+01:00,43.25,76.95\n"  # the same hour, reported in UTC+1
-    ).encode()
+        b"date,lat,lon\n"
+        b"2022-01-05T14:10:00+06:00,43.25,76.95\n"  # Almaty, local time
+        b"2022-01-05T09:20:00+01:00,43.25,76.95\n"  # the same hour, reported in UTC+1
+    )
     imported = geo.read_events(csv, name="timed.csv")
     placed = geo.assign_regions(imported.events, geo.load_regions("2022-01"))
     counts = region_hour_counts(placed, ["almaty_city"])
