@@ -5,30 +5,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.schema import ACLED_SUB_EVENT_TYPES, CANONICAL_COLUMNS
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVENTS = DATA / "events" / "kz_jan2022_events.csv"
 COLUMNS = DATA / "events" / "columns.csv"
 PLACES = DATA / "places.csv"
 
-EXPECTED_COLUMNS = [
-    "event_id_cnty",
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "source_url",
-    "notes",
-    "fatalities",
-    "fatalities_source",
-]
+EXPECTED_COLUMNS = list(CANONICAL_COLUMNS)
 
 ADMIN1_JAN2022 = {
     "Akmola Region",
@@ -50,39 +34,7 @@ ADMIN1_JAN2022 = {
     "West Kazakhstan Region",
 }
 
-# ACLED event types and their sub-event types.
-ACLED_TYPES = {
-    "Battles": {
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    },
-    "Protests": {
-        "Peaceful protest",
-        "Protest with intervention",
-        "Excessive force against protesters",
-    },
-    "Riots": {"Violent demonstration", "Mob violence"},
-    "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
-    "Explosions/Remote violence": {
-        "Chemical weapon",
-        "Air/drone strike",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Grenade",
-    },
-    "Strategic developments": {
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    },
-}
+ACLED_TYPES = ACLED_SUB_EVENT_TYPES
 
 LAT_RANGE = (40.5, 55.5)
 LON_RANGE = (46.4, 87.4)
