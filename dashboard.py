@@ -17,7 +17,7 @@ from geo import export, player
 from geo.aggregate import key_days
 from geo.filters import EventFilter, choices, filter_mask
 from geo.mapview import EVENT_TYPE_COLOURS
-from geo.panel import region_events
+from geo.panel import frame_alt_text, region_events
 from geo.pipeline import Dataset, build_dataset, dataset_from_import, restrict_dataset
 from geo.player import PlayerState
 from geo.viewstate import SPEEDS, WINDOW_DAYS, ViewChoices, ViewState, parse_view, view_query
@@ -353,23 +353,10 @@ def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
         map_args(dataset, view.tiles), height=MAP_HEIGHT, on_message=apply_map_message
     )
-    st.caption(frame_description(dataset, view))
+    alt_text = frame_alt_text(dataset.onsets, len(dataset.regions), pd.Timestamp(view.date))
+    st.caption(f"{alt_text} Press ▶ on the map to play the days; click a region for its events.")
     if dataset.attribution:
         st.caption(dataset.attribution)
-
-
-def frame_description(dataset: Dataset, view: ViewState) -> str:
-    """Alt text of the frame: what the map shows, in words."""
-    onsets = dataset.onsets.dropna(subset=["onset_date"])
-    day = pd.Timestamp(view.date)
-    affected = onsets[onsets["onset_date"] <= day]
-    fresh = ", ".join(onsets.loc[onsets["onset_date"] == day, "unit"])
-    text = f"{view.date:%Y-%m-%d}: {len(affected)} of {len(dataset.regions)} regions affected"
-    return (
-        text
-        + (f"; new that day: {fresh}." if fresh else ".")
-        + (" Press ▶ on the map to play the days; click a region for its events.")
-    )
 
 
 def apply_map_message(message: dict) -> None:

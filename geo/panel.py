@@ -1,4 +1,4 @@
-"""What a region's panel lists: its events in the chosen period, with safe links and badges."""
+"""Text around the map: a region's events with safe links and badges, and each frame's alt text."""
 
 from __future__ import annotations
 
@@ -58,3 +58,14 @@ def safe_links(value: object) -> list[str]:
         return []
     urls = (part.strip() for part in value.split("|"))
     return [url for url in urls if url.lower().startswith(SAFE_SCHEMES) and " " not in url]
+
+
+def frame_alt_text(onsets: pd.DataFrame, region_count: int, date: pd.Timestamp) -> str:
+    """What a frame of the map shows, in words (the same sentence the map carries as its
+    aria-label): "2022-01-04: 12 of 17 regions affected; new that day: Almaty, …"."""
+    dated = onsets.dropna(subset=["onset_date"])
+    day = pd.Timestamp(date).normalize()
+    affected = int((dated["onset_date"] <= day).sum())
+    fresh = ", ".join(dated.loc[dated["onset_date"] == day, "unit"])
+    text = f"{day:%Y-%m-%d}: {affected} of {region_count} regions affected"
+    return text + (f"; new that day: {fresh}." if fresh else ".")

@@ -87,3 +87,20 @@ def test_key_days_find_first_peak_and_last():
         pd.Timestamp("2022-01-03"),
         pd.Timestamp("2022-01-03"),
     )
+
+
+def test_frame_alt_text_says_how_many_and_which_are_new():
+    from geo.panel import frame_alt_text
+
+    onsets = pd.DataFrame(
+        {
+            "unit": ["A", "B", "C"],
+            "onset_date": pd.to_datetime(["2022-01-02", "2022-01-04", None]),
+        }
+    )
+    assert frame_alt_text(onsets, 3, pd.Timestamp("2022-01-04")) == (
+        "2022-01-04: 2 of 3 regions affected; new that day: B."
+    )
+    assert frame_alt_text(onsets, 3, pd.Timestamp("2022-01-03")) == (
+        "2022-01-03: 1 of 3 regions affected."
+    )
