@@ -78,3 +78,17 @@ def test_an_embedded_link_keeps_embed_and_the_view(page, app_url):
     expect(labels.filter(has_text="D+1")).to_have_count(2)  # Atyrau and West Kazakhstan
     assert "embed=true" in page.url and "date=2022-01-03" in page.url
     assert page.get_by_test_id("stToolbar").count() == 0
+
+
+def test_clicking_a_day_in_the_timeline_moves_the_date(page, app_url):
+    page.goto(f"{app_url}/?date=2022-01-10")
+    wait_for_app(page)
+    map_frame(page)
+    timeline = page.get_by_test_id("stVegaLiteChart").first
+    timeline.scroll_into_view_if_needed()
+    bar = timeline.locator("path[aria-roledescription='bar'][aria-label^='Date: 3 Jan;']").first
+    bar.click(force=True)
+    expect(date_value(page)).to_have_text("Mon 03 Jan 2022", timeout=20_000)
+    expect(page.frame_locator(MAP_FRAME).locator(".qantar-legend-title")).to_contain_text(
+        "03 Jan 2022"
+    )
