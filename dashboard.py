@@ -125,19 +125,39 @@ def dataset_ui() -> Dataset:
         if upload is None:
             return bundled_dataset()
         try:
-            with st.spinner(f"Importing {upload.name}…"):
-                return uploaded_dataset(upload.getvalue(), upload.name, layout)
+            return uploaded_dataset_ui(upload, layout)
         except geo.QantarError as error:
             st.error(f"{upload.name} could not be used: {error}")
             return bundled_dataset()
 
 
+def uploaded_dataset_ui(upload, layout: str) -> Dataset:
+    """Import, then place and count, saying which step a large file is at."""
+    with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
+        imported = imported_file(upload.file_id, upload.name, _content=upload.getvalue())
+        status.update(label=f"Placing {len(imported.events):,} events in regions…")
+        dataset = uploaded_dataset(upload.file_id, upload.name, layout, _imported=imported)
+        status.update(
+            label=f"{upload.name}: {int(dataset.events['region_id'].notna().sum()):,} of "
+            f"{len(dataset.events) + len(dataset.problems):,} rows placed",
+            state="complete",
+            expanded=False,
+        )
+    return dataset
+
+
+# Uploads are keyed by Streamlit's file_id (one per uploaded file), not by hashing the content,
+# which for a large file would cost more on every rerun than the cache saves.
 @st.cache_data(show_spinner=False, max_entries=4)
-def uploaded_dataset(content: bytes, name: str, layout: str) -> Dataset:
-    result = geo.read_events(content, name=name)
+def imported_file(file_id: str, name: str, *, _content: bytes) -> geo.ImportResult:
+    return geo.read_events(_content, name=name)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def uploaded_dataset(file_id: str, name: str, layout: str, *, _imported) -> Dataset:
     if layout == "auto":
-        layout = geo.layout_for_dates(result.events["event_date"])
-    return dataset_from_import(result, geo.load_regions(layout), name=name)
+        layout = geo.layout_for_dates(_imported.events["event_date"])
+    return dataset_from_import(_imported, geo.load_regions(layout), name=name)
 
 
 def default_view(days: list[dt.date]) -> ViewState:

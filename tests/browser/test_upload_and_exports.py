@@ -46,6 +46,7 @@ def test_an_uploaded_xss_payload_stays_text(page, app_url, hostile_csv):
     expect(date_slider(page)).not_to_contain_text("19 Jan 2022", timeout=30_000)
     wait_for_app(page)
     expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)  # the new map replaced the old
+    expect(page.get_by_text("hostile.csv: 3 of 4 rows placed")).to_be_visible()
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator("path.qantar-region")).to_have_count(17, timeout=30_000)
     expect(frame.locator(".qantar-legend-title")).to_contain_text("2022", timeout=30_000)
