@@ -1,9 +1,10 @@
 """Where the map's JavaScript and CSS come from: the app's own static files, never a CDN.
 
 folium points every map at public CDNs for Leaflet, jQuery and Bootstrap; with no network the map
-iframe stays blank. `use_local_assets` replaces those links with files vendored from npm (static/vendor, see
-scripts/vendor_assets.sh), which Streamlit serves at /app/static/ when enableStaticServing is on.
-jQuery, Bootstrap and Font Awesome are dropped: nothing Qantar draws needs them.
+iframe stays blank. `use_local_assets` replaces those links with files vendored from npm
+(static/vendor, see scripts/vendor_assets.sh), which Streamlit serves at /app/static/ when
+enableStaticServing is on. jQuery, Bootstrap and Font Awesome are dropped: nothing Qantar draws
+needs them.
 """
 
 from __future__ import annotations
