@@ -67,6 +67,10 @@ ACLED_COLUMNS = {
 """Canonical column -> ACLED column(s), first present wins (`data_id` in the pre-2023 schema).
 
 `timestamp` is ACLED's upload time, not the event's, and is never read."""
+ACLED_ONLY_COLUMNS = frozenset(
+    {"iso", "iso3", "inter1", "inter2", "interaction", "disorder_type", "source_scale"}
+)
+"""Columns of ACLED's own exports that a file merely using ACLED's names would not have."""
 
 _GDELT_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
 _GDELT_GEO2 = (
@@ -279,7 +283,13 @@ def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | N
     ):
         return "gdelt"
     header = {h.strip().strip('"').lower() for h in re.split(r"[,;\t]", first)}
-    if {"event_id_cnty", "event_date"} <= header or {"data_id", "event_id_no_cnty"} <= header:
+    acled_ids = {"event_id_cnty", "event_date"} <= header or {
+        "data_id",
+        "event_id_no_cnty",
+    } <= header
+    # Columns only ACLED's own exports carry: a file that merely borrows ACLED's names (like the
+    # bundled record) is read as generic CSV and gets no ACLED attribution.
+    if acled_ids and header & ACLED_ONLY_COLUMNS:
         return "acled"
     return "csv"
 
@@ -824,8 +834,10 @@ def _mapped(
 def guess_mapping(columns: list[str]) -> dict[str, str]:
     """Canonical column -> one of `columns`, guessed from English, Russian and Kazakh headers."""
     keys = {c: _header_key(c) for c in columns}
-    chosen: dict[str, str] = {}
-    used: set[str] = set()
+    # A column already named like a canonical one is that column: `time_precision` must not be
+    # taken for a time of day by the fuzzy pass below.
+    chosen: dict[str, str] = {key: c for c, key in keys.items() if key in CANONICAL_COLUMNS}
+    used: set[str] = set(chosen.values())
     for exact in (True, False):
         for target, synonyms in CANONICAL_TARGETS.items():
             if target in chosen:

@@ -422,3 +422,20 @@ def test_not_a_gdelt_file():
 def test_broken_geojson():
     with pytest.raises(EventDataError, match=r"x.geojson: not a readable geojson file"):
         read_events(b'{"type": "FeatureCollection", "features": [', name="x.geojson")
+
+
+def test_a_file_that_only_borrows_acled_names_is_not_credited_to_acled():
+    """The bundled record uses ACLED's column names but is not ACLED data."""
+    import geo
+    from geo.paths import BUNDLED_EVENTS
+
+    imported = geo.read_events(BUNDLED_EVENTS)
+    assert imported.format == "csv"
+    assert imported.problems == ()
+    bundled = geo.load_bundled_events().events
+    columns = [c for c in bundled.columns if c != "source_row"]
+    pd.testing.assert_frame_equal(
+        imported.events[columns], bundled[columns], check_dtype=False
+    )  # time_precision is not mistaken for a time of day
+    dataset = geo.dataset_from_import(imported, geo.load_regions("2022-01"), name="bundled")
+    assert dataset.attribution is None
