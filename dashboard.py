@@ -18,7 +18,14 @@ from geo.aggregate import key_days
 from geo.filters import EventFilter, choices, filter_mask
 from geo.mapview import EVENT_TYPE_COLOURS
 from geo.panel import frame_alt_text, region_events
-from geo.pipeline import Dataset, build_dataset, dataset_from_import, restrict_dataset
+from geo.pipeline import (
+    Dataset,
+    build_dataset,
+    by_hour,
+    dataset_from_import,
+    has_times,
+    restrict_dataset,
+)
 from geo.player import PlayerState
 from geo.viewstate import SPEEDS, WINDOW_DAYS, ViewChoices, ViewState, parse_view, view_query
 from ui import map_component
@@ -37,6 +44,7 @@ LAYOUT_LABELS = {
 }
 HASHED = {Dataset: lambda d: d.fingerprint, EventFilter: repr}
 MAP_HEIGHT = 600
+FRAME_LENGTH = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 PROBLEMS_SHOWN = 200
 
 
@@ -55,10 +63,21 @@ def basemap():
 
 
 @st.cache_data(show_spinner=False, hash_funcs=HASHED)
-def filtered(dataset: Dataset, chosen: EventFilter) -> Dataset:
-    if chosen.is_empty:
-        return dataset
-    return restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
+def shown(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
+    """The dataset as the view shows it: filtered, then stepped by day or by hour."""
+    if not chosen.is_empty:
+        dataset = restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
+    return by_hour(dataset) if step == "hour" else dataset
+
+
+def frames_of(dataset: Dataset) -> list:
+    """The values of the date control: days (dates) or hours (datetimes)."""
+    return [as_frame(day, dataset.step) for day in dataset.days]
+
+
+def as_frame(stamp, step: str):
+    stamp = pd.Timestamp(stamp)
+    return stamp.to_pydatetime() if step == "hour" else stamp.date()
 
 
 @st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED)
@@ -75,16 +94,17 @@ def main() -> None:
     command_slot = st.empty()  # one fixed place for the map's commands keeps the layout stable
     moved = move_map_first(command_slot)
     base = dataset_ui()
-    days = [day.date() for day in base.days]
-    st.session_state["days"] = days
-    restore_view_from_url(base, days)
-    keep_view_within(base, days)
+    restore_view_from_url(base, frames_of(base))
+    step = step_ui(base)
     mode, window, metric, arrows, online_tiles = view_options_ui()
     chosen_filter = filters_ui(base.events)
-    dataset = filtered(base, chosen_filter)
+    dataset = shown(base, chosen_filter, step)
+    days = frames_of(dataset)
+    st.session_state["days"] = days
+    keep_view_within(dataset, days)
     date = date_ui(days, dataset)
     view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
-    query = view_query(view, default_view(days))
+    query = view_query(view, default_view(frames_of(base)))
     st.query_params.from_dict(query)
     share_ui(query)
     state = player_state(view, days).as_json()
@@ -194,6 +214,7 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
         region=view.region,
         speed=view.speed,
         loop=view.loop,
+        step=view.step,
         types=list(view.types),
         subtypes=list(view.subtypes),
         actors=list(view.actors),
@@ -209,10 +230,34 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
 
 def keep_view_within(dataset: Dataset, days: list[dt.date]) -> None:
     """After a new upload the date and region may not exist in it: fall back to the defaults."""
-    if st.session_state.get("date") not in days:
-        st.session_state["date"] = default_view(days).date
+    chosen = st.session_state.get("date")
+    if chosen not in days:
+        same_day = [
+            frame for frame in days if chosen is not None and _day_of(frame) == _day_of(chosen)
+        ]
+        st.session_state["date"] = same_day[0] if same_day else default_view(days).date
     if st.session_state.get("region") not in (None, *dataset.regions["region_id"]):
         st.session_state["region"] = None
+
+
+def _day_of(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def step_ui(dataset: Dataset) -> str:
+    """Day or hour steps; hours only when the data has times of day."""
+    if not has_times(dataset):
+        st.session_state["step"] = "day"
+        return "day"
+    with st.sidebar:
+        return st.radio(
+            "Step through",
+            ["day", "hour"],
+            key="step",
+            horizontal=True,
+            format_func={"day": "days", "hour": "hours"}.get,
+            help="Hours use the events' times of day; events without a time are left out",
+        )
 
 
 def view_options_ui() -> tuple[str, int, str, bool, bool]:
@@ -261,10 +306,11 @@ def filters_ui(events: pd.DataFrame) -> EventFilter:
     )
 
 
-def date_ui(days: list[dt.date], dataset: Dataset) -> dt.date:
+def date_ui(days: list, dataset: Dataset) -> dt.date:
     """The one date control; the jump buttons and the map's own player all move it."""
+    label_format = "%a %d %b %Y %H:00" if dataset.step == "hour" else "%a %d %b %Y"
     date = st.select_slider(
-        "Date", options=days, format_func=lambda day: day.strftime("%a %d %b %Y"), key="date"
+        "Date", options=days, format_func=lambda day: day.strftime(label_format), key="date"
     )
     jumps = key_days(dataset.counts)
     columns = st.columns(4)
@@ -277,7 +323,7 @@ def date_ui(days: list[dt.date], dataset: Dataset) -> dt.date:
         column.button(
             label,
             on_click=set_date,
-            args=(day.date(),),
+            args=(as_frame(day, dataset.step),),
             key=f"jump_{label}",
             width="stretch",
             help=f"{day:%d %b %Y}",
@@ -297,7 +343,7 @@ def date_ui(days: list[dt.date], dataset: Dataset) -> dt.date:
 
 def region_onset(dataset: Dataset, region: str | None) -> dt.date | None:
     onset = dataset.onsets.set_index("region_id")["onset_date"].get(region) if region else None
-    return None if onset is None or pd.isna(onset) else pd.Timestamp(onset).date()
+    return None if onset is None or pd.isna(onset) else as_frame(onset, dataset.step)
 
 
 def set_date(day: dt.date) -> None:
@@ -322,6 +368,7 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
         precision=chosen.geo_precision,
         deaths=chosen.fatalities,
         dataset="bundled" if state.get("upload") is None else "upload",
+        step=state.get("step", "day"),
     )
 
 
@@ -373,7 +420,9 @@ def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
         map_args(dataset, view.tiles), height=MAP_HEIGHT, on_message=apply_map_message
     )
-    alt_text = frame_alt_text(dataset.onsets, len(dataset.regions), pd.Timestamp(view.date))
+    alt_text = frame_alt_text(
+        dataset.onsets, len(dataset.regions), pd.Timestamp(view.date), step=dataset.step
+    )
     st.caption(f"{alt_text} Press ▶ on the map to play the days; click a region for its events.")
     if dataset.attribution:
         st.caption(dataset.attribution)
@@ -435,7 +484,14 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
     )
     if region is None:
         return
-    listed = region_events(dataset.events, region, pd.Timestamp(view.date), view.mode, view.window)
+    listed = region_events(
+        dataset.events,
+        region,
+        pd.Timestamp(view.date),
+        view.mode,
+        view.window,
+        frame=FRAME_LENGTH[dataset.step],
+    )
     st.caption(
         f"{len(listed)} events in {names[region]} "
         f"{MODE_LABELS[view.mode].lower()} {view.date:%d %b %Y}"
@@ -457,11 +513,21 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
 
 
 def timeline_ui(dataset: Dataset, view: ViewState) -> None:
-    per_day = geo.events_per_day(dataset.events)
-    deaths = dataset.counts.groupby("date", as_index=False)["fatalities"].sum()
+    """Events per day, whatever the step: hourly frames are summed into their day."""
+    days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
+    per_day = geo.events_per_day(days)
+    deaths = (
+        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
+        .groupby("date", as_index=False)["fatalities"]
+        .sum()
+    )
     context = bundled_context() if view.dataset == "bundled" else None
     chart = geo.timeline_chart(
-        per_day, deaths, context, pd.Timestamp(view.date), type_colours=EVENT_TYPE_COLOURS
+        per_day,
+        deaths,
+        context,
+        pd.Timestamp(view.date).normalize(),
+        type_colours=EVENT_TYPE_COLOURS,
     )
     st.altair_chart(
         chart,
@@ -478,9 +544,11 @@ def bundled_context() -> pd.DataFrame:
 
 
 def date_from_timeline() -> None:
+    """A clicked day: that day, or its first hour when stepping by hour."""
     day = geo.selected_date(st.session_state.get("timeline") or {})
-    if day is not None and day.date() in st.session_state["days"]:
-        st.session_state["date"] = day.date()
+    frames = [f for f in st.session_state["days"] if day is not None and _day_of(f) == day.date()]
+    if frames:
+        st.session_state["date"] = frames[0]
 
 
 # ---- spread, report, exports -----------------------------------------------------------------
@@ -633,6 +701,9 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
                 ),
             )
         )
+    if dataset.step == "hour":  # an animation with one frame per hour would run for minutes
+        downloads = [d for d in downloads if not d[1].startswith("qantar-spread.")]
+        st.caption("The GIF and MP4 step by day: switch “Step through” to days for them.")
     columns = st.columns(3)
     for index, (label, file_name, mime, make) in enumerate(downloads):
         columns[index % 3].download_button(

@@ -9,6 +9,7 @@ from geo.aggregate import Mode
 TIME_PRECISION_BADGES = {1: "exact day", 2: "approximate day", 3: "within the month"}
 GEO_PRECISION_BADGES = {1: "exact place", 2: "nearby town", 3: "region-level"}
 SAFE_SCHEMES = ("http://", "https://")
+ONE_DAY = pd.Timedelta(days=1)
 
 
 def region_events(
@@ -17,16 +18,20 @@ def region_events(
     date: pd.Timestamp,
     mode: Mode = "cumulative",
     window_days: int = 3,
+    *,
+    frame: pd.Timedelta = ONE_DAY,
 ) -> pd.DataFrame:
     """The region's events shown on `date` under `mode`, newest first, ready to list.
 
     Links keep only http(s) URLs, so a `javascript:` or `data:` URL in user data never becomes a
-    link; the precision codes become words.
+    link; the precision codes become words. `frame` is the length of one step (a day, or an
+    hour when the view steps by hour): "daily" means that frame, "window" the last k frames.
     """
-    date = pd.Timestamp(date).normalize()
+    if frame >= ONE_DAY:
+        date = pd.Timestamp(date).normalize()
     start = {
         "daily": date,
-        "window": date - pd.Timedelta(days=window_days - 1),
+        "window": date - frame * (window_days - 1),
         "cumulative": pd.Timestamp.min,
     }[mode]
     chosen = events[
@@ -60,12 +65,15 @@ def safe_links(value: object) -> list[str]:
     return [url for url in urls if url.lower().startswith(SAFE_SCHEMES) and " " not in url]
 
 
-def frame_alt_text(onsets: pd.DataFrame, region_count: int, date: pd.Timestamp) -> str:
+def frame_alt_text(
+    onsets: pd.DataFrame, region_count: int, date: pd.Timestamp, *, step: str = "day"
+) -> str:
     """What a frame of the map shows, in words (the same sentence the map carries as its
     aria-label): "2022-01-04: 12 of 17 regions affected; new that day: Almaty, …"."""
     dated = onsets.dropna(subset=["onset_date"])
-    day = pd.Timestamp(date).normalize()
-    affected = int((dated["onset_date"] <= day).sum())
-    fresh = ", ".join(dated.loc[dated["onset_date"] == day, "unit"])
-    text = f"{day:%Y-%m-%d}: {affected} of {region_count} regions affected"
-    return text + (f"; new that day: {fresh}." if fresh else ".")
+    frame = pd.Timestamp(date) if step == "hour" else pd.Timestamp(date).normalize()
+    affected = int((dated["onset_date"] <= frame).sum())
+    fresh = ", ".join(dated.loc[dated["onset_date"] == frame, "unit"])
+    label = f"{frame:%Y-%m-%d %H:00}" if step == "hour" else f"{frame:%Y-%m-%d}"
+    text = f"{label}: {affected} of {region_count} regions affected"
+    return text + (f"; new that {step}: {fresh}." if fresh else ".")

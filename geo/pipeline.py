@@ -35,6 +35,8 @@ class Dataset:
     tree: pd.DataFrame
     fingerprint: str
     """Content hash of events and regions: a stable cache key for everything derived from them."""
+    step: str = "day"
+    """What one frame (one entry of `days`) is: a "day", or an "hour" (see `by_hour`)."""
 
     @property
     def days(self) -> list[pd.Timestamp]:
@@ -86,6 +88,44 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
         diffusion=diffusion_classes(events, dataset.regions),
         tree=spread_tree(onset_table),
         fingerprint=hashlib.sha256(f"{dataset.fingerprint}|{label}".encode()).hexdigest(),
+    )
+
+
+def has_times(dataset: Dataset) -> bool:
+    """Whether some events carry a time of day, so the data can be stepped through by hour."""
+    return "event_datetime" in dataset.events and bool(
+        dataset.events["event_datetime"].notna().any()
+    )
+
+
+def by_hour(dataset: Dataset) -> Dataset:
+    """The same dataset stepped by hour: frames are the hours from the first to the last timed
+    event, and each event counts in its hour (local time, as the importer kept it).
+
+    Events without a time of day are left out (a note says how many). Onsets are dated to the
+    hour; diffusion classes stay daily (they are defined over days) and each hour shows its day's.
+    """
+    stamps = pd.to_datetime(dataset.events["event_datetime"])
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    timed = stamps.notna().to_numpy()
+    events = dataset.events[timed].assign(event_date=stamps[timed].dt.floor("h"))
+    hours = list(pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="h"))
+    counts = region_day_counts(events, dataset.regions["region_id"], days=hours)
+    onset_table = onsets(events, dataset.regions)
+    untimed = int((~timed).sum())
+    note = f"stepping by hour: {untimed} events without a time of day are left out"
+    return replace(
+        dataset,
+        name=f"{dataset.name} (by hour)",
+        events=events.reset_index(drop=True),
+        counts=counts,
+        notes=(*dataset.notes, note) if untimed else dataset.notes,
+        onsets=onset_table,
+        diffusion=diffusion_classes(events, dataset.regions),
+        tree=spread_tree(onset_table),
+        fingerprint=hashlib.sha256(f"{dataset.fingerprint}|hour".encode()).hexdigest(),
+        step="hour",
     )
 
 

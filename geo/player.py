@@ -50,6 +50,8 @@ DIFFUSION_COLOURS = {
     "containment": "#0072B2",
     "relocation": "#CC79A7",
 }
+FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
+"""Per time step: the frame's id (data-qantar-day) and its label on the map."""
 CLUSTER_THRESHOLD = 2000
 """Above this many events the points are clustered: thousands of SVG circles make panning slow."""
 
@@ -104,12 +106,11 @@ def player_payload(dataset: Dataset) -> dict:
         rid: (None if pd.isna(date) else day_index.get(pd.Timestamp(date)))
         for rid, date in zip(dataset.onsets["region_id"], dataset.onsets["onset_date"], strict=True)
     }
-    origin = dataset.onsets.attrs.get("origin")
     ids, names = regions["region_id"], regions["name_en"].astype(str)
     anchors = regions.geometry.representative_point()
     return {
-        "days": [d.strftime("%Y-%m-%d") for d in days],
-        "labels": [d.strftime("%d %b %Y") for d in days],
+        "days": [d.strftime(FRAME_FORMATS[dataset.step][0]) for d in days],
+        "labels": [d.strftime(FRAME_FORMATS[dataset.step][1]) for d in days],
         "series": series,
         "names": {rid: html.escape(name) for rid, name in zip(ids, names, strict=True)},
         "plain_names": dict(zip(ids, names, strict=True)),
@@ -128,7 +129,8 @@ def player_payload(dataset: Dataset) -> dict:
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
         "onset": onset,
-        "origin_day": day_index.get(pd.Timestamp(origin.date), 0) if origin else 0,
+        "origin_day": min((i for i in onset.values() if i is not None), default=0),
+        "onset_prefix": "H+" if dataset.step == "hour" else "D+",
         "onset_colours": list(ONSET_COLOURS),
         "diffusion": _diffusion_codes(dataset.diffusion, ids, days),
         "diffusion_names": list(DIFFUSION_COLOURS),
@@ -149,11 +151,13 @@ def player_payload(dataset: Dataset) -> dict:
     }
 
 
-def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, days: list) -> dict:
+def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, frames: list) -> dict:
+    """Class codes per region and frame; classes are daily, so hourly frames take their day's."""
     codes = {name: code for code, name in enumerate(DIFFUSION_COLOURS)}
     table = diffusion.assign(code=diffusion["class"].astype(object).map(codes).fillna(0))
     wide = table.pivot(index="region_id", columns="date", values="code")
-    wide = wide.reindex(index=list(region_ids), columns=days).fillna(0).astype(int)
+    frame_days = pd.DatetimeIndex(frames).normalize()
+    wide = wide.reindex(index=list(region_ids), columns=frame_days).fillna(0).astype(int)
     return {rid: row.tolist() for rid, row in wide.iterrows()}
 
 

@@ -16,6 +16,7 @@ from geo.player import METRICS
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 WINDOW_DAYS = range(2, 15)
 DATASETS = ("bundled", "upload")
+STEPS = ("day", "hour")
 _SHOWN_VALUE_LENGTH = 40
 _LIST_FIELDS = ("types", "subtypes", "actors", "precision")
 
@@ -37,6 +38,7 @@ class ViewState:
     precision: tuple[int, ...] = ()
     deaths: tuple[int, int] | None = None
     dataset: str = "bundled"
+    step: str = "day"
 
 
 @dataclass(frozen=True)
@@ -189,4 +191,5 @@ _PARSERS: dict[str, Callable] = {
     "precision": _precisions,
     "deaths": _deaths,
     "dataset": _choice(DATASETS),
+    "step": _choice(STEPS),
 }

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, date_slider, wait_for_app
+from tests.browser.conftest import ARTIFACTS, date_slider, date_value, wait_for_app
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -124,3 +124,30 @@ def test_every_export_downloads_and_opens(page, app_url, tmp_path, browser):
         assert asked == []
     finally:
         offline.close()
+
+
+def test_timed_data_steps_by_hour(page, app_url, tmp_path):
+    timed = tmp_path / "timed.csv"
+    timed.write_text(
+        "date,lat,lon,type\n"
+        "2022-01-05T14:10:00+06:00,43.3412,52.8619,Protests\n"
+        "2022-01-05T16:40:00+06:00,43.25,76.95,Riots\n"
+        "2022-01-05T19:05:00+06:00,51.1605,71.4704,Protests\n",
+        encoding="utf-8",
+    )
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(timed))
+    expect(page.get_by_text("timed.csv: 3 of 3 rows placed")).to_be_visible(timeout=30_000)
+    page.get_by_text("hours", exact=True).click()
+    wait_for_app(page)
+    expect(date_slider(page)).to_contain_text("19:00", timeout=30_000)
+    wait_for_app(page)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)  # the hourly map replaced it
+    frame = page.locator(MAP_FRAME).content_frame
+    frame.locator(".qantar-first").click()
+    expect(frame.locator(".qantar-day")).to_have_text("05 Jan 2022 14:00")
+    frame.locator(".qantar-forward").click()
+    expect(frame.locator(".qantar-day")).to_have_text("05 Jan 2022 15:00")
+    expect(date_value(page)).to_have_text("Wed 05 Jan 2022 15:00", timeout=20_000)
+    assert "step=hour" in page.url

@@ -1,0 +1,84 @@
+"""From events to a dataset, stepped by day or by hour."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.panel import frame_alt_text, region_events
+from geo.pipeline import build_dataset, by_hour, has_times
+from geo.player import player_payload
+
+
+@pytest.fixture
+def timed(three_squares):
+    events = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-05", "2022-01-05", "2022-01-06"]),
+            "event_datetime": pd.to_datetime(["2022-01-05 14:10", "2022-01-05 16:50", None]),
+            "latitude": [0.5, 0.5, 0.5],
+            "longitude": [0.5, 1.5, 2.5],
+            "event_type": ["Protests", "Protests", "Riots"],
+            "sub_event_type": ["Peaceful protest", "Peaceful protest", "Mob violence"],
+            "source": ["S", "S", "S"],
+            "fatalities_source": [None, "Ministry", None],
+            "location": ["A town", "B town", "C town"],
+            "notes": ["a", "b", "c"],
+            "source_url": [None, None, None],
+            "fatalities": pd.array([None, 1, None], dtype="Int64"),
+            "time_precision": pd.array([1, 1, 1], dtype="Int8"),
+            "geo_precision": pd.array([1, 1, 1], dtype="Int8"),
+        }
+    )
+    return build_dataset(events, three_squares, name="timed.csv")
+
+
+def test_by_hour_steps_through_the_hours_of_the_timed_events(timed):
+    assert has_times(timed)
+    hourly = by_hour(timed)
+    assert hourly.step == "hour"
+    assert hourly.days == list(pd.date_range("2022-01-05 14:00", "2022-01-05 16:00", freq="h"))
+    per_hour = hourly.counts.groupby("date")["events"].sum().tolist()
+    assert per_hour == [1, 0, 1]
+    onsets = hourly.onsets.set_index("region_id")["onset_date"]
+    assert onsets["a"] == pd.Timestamp("2022-01-05 14:00")
+    assert onsets["b"] == pd.Timestamp("2022-01-05 16:00")
+    assert pd.isna(onsets["c"])  # its only event has no time of day
+    assert hourly.notes[-1] == "stepping by hour: 1 events without a time of day are left out"
+
+
+def test_the_hourly_player_labels_hours_and_counts_in_hours(timed):
+    payload = player_payload(by_hour(timed))
+    assert payload["days"] == ["2022-01-05T14:00", "2022-01-05T15:00", "2022-01-05T16:00"]
+    assert payload["labels"][0] == "05 Jan 2022 14:00"
+    assert payload["onset"]["b"] == 2 and payload["origin_day"] == 0
+    assert payload["onset_prefix"] == "H+"
+
+
+def test_hourly_text_and_panel_use_the_hour(timed):
+    hourly = by_hour(timed)
+    hour = pd.Timestamp("2022-01-05 16:00")
+    assert frame_alt_text(hourly.onsets, 3, hour, step="hour") == (
+        "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
+    )
+    one_hour = pd.Timedelta(hours=1)
+    assert region_events(hourly.events, "b", hour, "daily", frame=one_hour)["notes"].tolist() == [
+        "b"
+    ]
+    assert region_events(hourly.events, "a", hour, "daily", frame=one_hour).empty
+    assert region_events(hourly.events, "a", hour, "window", 3, frame=one_hour)[
+        "notes"
+    ].tolist() == ["a"]
+
+
+def test_untimed_data_is_not_offered_hours(three_squares):
+    events = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-05"]),
+            "latitude": [0.5],
+            "longitude": [0.5],
+            "event_type": ["Protests"],
+            "fatalities": pd.array([None], dtype="Int64"),
+        }
+    )
+    assert not has_times(build_dataset(events, three_squares, name="untimed.csv"))
