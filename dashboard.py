@@ -566,18 +566,20 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
             f"Origin: {origin.label}, {origin.date:%d %b %Y} (the earliest protest, riot "
             "or clash). Regions without a dated protest have no onset."
         )
+    table = dataset.onsets[
+        [
+            "onset_rank",
+            "unit",
+            "onset_date",
+            "days_since_origin",
+            "distance_km",
+            "first_place",
+            "first_source_url",
+        ]
+    ].copy()
+    table.attrs = {}  # the origin is stated above; Arrow cannot carry it
     st.dataframe(
-        dataset.onsets[
-            [
-                "onset_rank",
-                "unit",
-                "onset_date",
-                "days_since_origin",
-                "distance_km",
-                "first_place",
-                "first_source_url",
-            ]
-        ],
+        table,
         column_config={
             "onset_rank": "Rank",
             "unit": "Region",
