@@ -240,20 +240,21 @@ def _add_legend(m: folium.Map, bins: Bins, caption: str) -> None:
 
     The day player rewrites the title and the classes (`.qantar-legend-classes`) per metric.
     """
-    rows = "".join(
-        f'<span style="white-space:nowrap;margin-right:6px"><span style="background:{colour};'
-        "display:inline-block;width:12px;height:10px;border:1px solid #777;margin-right:2px;"
-        f'vertical-align:-1px"></span>{html.escape(label)}</span>'
+    item = '<span style="display:inline-block;white-space:nowrap;margin-right:6px">'
+    rows = " ".join(
+        f'{item}<span style="background:{colour};display:inline-block;width:12px;height:10px;'
+        'border:1px solid #777;margin-right:2px;vertical-align:-1px"></span>'
+        f"{html.escape(label)}</span>"
         for colour, label in bins.labels()
     )
-    types = "".join(
-        f'<span style="white-space:nowrap;margin-right:6px"><span style="color:{colour}">●</span> '
-        f"{html.escape(kind)}</span>"
+    types = " ".join(
+        f'{item}<span style="color:{colour}">●</span> {html.escape(kind)}</span>'
         for kind, colour in EVENT_TYPE_COLOURS.items()
     )
     legend = (
         '<div class="qantar-legend" style="position:absolute;bottom:20px;left:0;right:0;'
-        "margin:0 auto;width:fit-content;max-width:94%;z-index:1000;"
+        "margin:0 auto;width:fit-content;max-width:calc(100% - 24px);box-sizing:border-box;"
+        "z-index:1000;"
         "background:rgba(255,255,255,.9);padding:3px 6px;font:11px/1.4 sans-serif;"
         "border-radius:4px;"
         'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b class="qantar-legend-title">'
