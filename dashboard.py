@@ -90,9 +90,7 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
     st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
-    map_component.follow_slider("Date")
-    command_slot = st.empty()  # one fixed place for the map's commands keeps the layout stable
-    moved = move_map_first(command_slot)
+    map_component.follow_slider("Date")  # the date moves the map at once, before any rerun
     base = dataset_ui()
     restore_view_from_url(base, frames_of(base))
     step = step_ui(base)
@@ -107,10 +105,7 @@ def main() -> None:
     query = view_query(view, default_view(frames_of(base)))
     st.query_params.from_dict(query)
     share_ui(query)
-    state = player_state(view, days).as_json()
-    if state != moved:
-        with command_slot:
-            map_component.show_state(state)
+    map_component.show_state(player_state(view, days).as_json())
 
     map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
     with map_tab:
@@ -380,28 +375,6 @@ def share_ui(query: dict[str, str]) -> None:
     with st.sidebar:
         st.caption("Link to this view")
         st.code(link, language=None, wrap_lines=True)
-
-
-def move_map_first(slot) -> str | None:
-    """On a rerun, send the map its new day before anything else runs: the widgets already hold
-    the new values, and the rest of the page can follow. Returns the state sent, if any."""
-    state = st.session_state
-    days = state.get("days")
-    if not days or state.get("date") not in days or "mode" not in state:
-        return None
-    view = ViewState(
-        date=state["date"],
-        mode=state["mode"],
-        window=state["window"],
-        metric=state["metric"],
-        arrows=state["arrows"],
-        speed=float(state.get("speed", 1.0)),
-        loop=bool(state.get("loop", False)),
-    )
-    sent = player_state(view, days).as_json()
-    with slot:
-        map_component.show_state(sent)
-    return sent
 
 
 def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:

@@ -23,6 +23,17 @@ from folium.elements import JSCSSMixin
 MAP_FRAME_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
 RETURNED_OBJECTS: list[str] = []
 """The map reports only what the day player sends; pans and zooms cause no reruns."""
+_SEND_TO_MAPS = (
+    "function send(state) {"
+    "  let reached = 0;"
+    f"  for (const frame of document.querySelectorAll({json.dumps(MAP_FRAME_SELECTOR)})) {{"
+    "    try { if (frame.contentWindow.qantarCommand) {"
+    "      frame.contentWindow.qantarCommand(state); reached += 1; } } catch (error) {}"
+    "  }"
+    "  return reached;"
+    "}"
+)
+"""JavaScript: `send(state)` shows `state` in every drawn map on the page; returns how many."""
 
 
 def prepared_args(m: folium.Map, key: str) -> dict:
@@ -59,16 +70,10 @@ def show_state(state_json: str) -> None:
         "<script>(function () {"
         f"const state = {state_json};"
         "window.__qantarState = state;"
+        f"{_SEND_TO_MAPS}"
         "let tries = 0;"
-        "(function push() {"
-        "  let reached = 0;"
-        "  for (const frame of document.querySelectorAll(MAP_FRAMES)) {"
-        "    try { if (frame.contentWindow.qantarCommand) {"
-        "      frame.contentWindow.qantarCommand(state); reached += 1; } } catch (error) {}"
-        "  }"
-        "  if (!reached && ++tries < 100) setTimeout(push, 50);"
-        "})();"
-        "})();</script>".replace("MAP_FRAMES", json.dumps(MAP_FRAME_SELECTOR)),
+        "(function push() { if (!send(state) && ++tries < 100) setTimeout(push, 50); })();"
+        "})();</script>",
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -86,19 +91,16 @@ def follow_slider(label: str) -> None:
         "<script>(function () {"
         "if (window.__qantarFollowing) return; window.__qantarFollowing = true;"
         f"const selector = 'input[type=range][aria-label=' + {json.dumps(json.dumps(label))} + ']';"
+        f"{_SEND_TO_MAPS}"
         "let last = null;"
         "new MutationObserver(function () {"
         "  const input = document.querySelector(selector);"
         "  if (!input || input.value === last || !window.__qantarState) return;"
         "  last = input.value;"
-        "  const state = Object.assign({}, window.__qantarState, {day: Number(input.value)});"
-        "  for (const frame of document.querySelectorAll(MAP_FRAMES)) {"
-        "    try { frame.contentWindow.qantarCommand && frame.contentWindow.qantarCommand(state); }"
-        "    catch (error) {}"
-        "  }"
+        "  send(Object.assign({}, window.__qantarState, {day: Number(input.value)}));"
         "}).observe(document.body, {subtree: true, attributes: true,"
         "  attributeFilter: ['aria-valuetext']});"
-        "})();</script>".replace("MAP_FRAMES", json.dumps(MAP_FRAME_SELECTOR)),
+        "})();</script>",
         unsafe_allow_javascript=True,
         width="content",
     )
