@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import EventDataError, Problem
+from geo.events import read_text_csv
 from geo.paths import DATA_DIR
 
 CONTEXT_CSV = DATA_DIR / "events" / "context.csv"
@@ -47,14 +48,7 @@ def load_context(
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
-    except FileNotFoundError as exc:
-        raise EventDataError([Problem(str(path), None, None, None, "file not found")]) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise EventDataError(
-            [Problem(path.name, None, None, None, f"not a readable CSV file: {exc}")]
-        ) from exc
+    raw = read_text_csv(path)
     missing = [c for c in CONTEXT_COLUMNS if c not in raw.columns]
     if missing:
         raise EventDataError(

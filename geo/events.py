@@ -19,12 +19,16 @@ def load_bundled_events() -> ValidatedEvents:
 def load_events_csv(path: str | Path, *, strict_types: bool = False) -> ValidatedEvents:
     """Read a canonical (ACLED-named) CSV and validate it; bad rows are reported, not fatal."""
     path = Path(path)
+    return validate_events(read_text_csv(path), path.name, strict_types=strict_types)
+
+
+def read_text_csv(path: Path) -> pd.DataFrame:
+    """A bundled-style CSV with every cell as text (empty cells missing), or a located error."""
     try:
-        raw = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
+        return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
     except FileNotFoundError as exc:
         raise EventDataError([Problem(str(path), None, None, None, "file not found")]) from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise EventDataError(
             [Problem(path.name, None, None, None, f"not a readable CSV file: {exc}")]
         ) from exc
-    return validate_events(raw, path.name, strict_types=strict_types)
