@@ -7,6 +7,7 @@ in `ui`. Shareable state lives in the URL (see geo.viewstate).
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -603,6 +604,13 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
     credit = dataset.attribution
     day = pd.Timestamp(view.date)
     stem = f"qantar-{view.date:%Y-%m-%d}"
+    scene = (dataset.regions, dataset.counts, dataset.events)
+    drawing = {
+        "mode": view.mode,
+        "metric": export_metric(view.metric),
+        "basemap": basemap(),
+        "attribution": credit,
+    }
     downloads = [
         (
             "Region-day table (CSV)",
@@ -626,31 +634,13 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "This frame (PNG)",
             f"{stem}.png",
             "image/png",
-            lambda: export.frame_png(
-                dataset.regions,
-                dataset.counts,
-                dataset.events,
-                day,
-                mode=view.mode,
-                metric=export_metric(view.metric),
-                window_days=view.window,
-                basemap=basemap(),
-                attribution=credit,
-            ),
+            partial(export.frame_png, *scene, day, window_days=view.window, **drawing),
         ),
         (
             "The whole spread (GIF)",
             "qantar-spread.gif",
             "image/gif",
-            lambda: export.spread_gif(
-                dataset.regions,
-                dataset.counts,
-                dataset.events,
-                mode=view.mode,
-                metric=export_metric(view.metric),
-                basemap=basemap(),
-                attribution=credit,
-            ),
+            partial(export.spread_gif, *scene, **drawing),
         ),
         (
             "Offline map with player (HTML)",
@@ -665,15 +655,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
                 "The whole spread (MP4)",
                 "qantar-spread.mp4",
                 "video/mp4",
-                lambda: export.spread_mp4(
-                    dataset.regions,
-                    dataset.counts,
-                    dataset.events,
-                    mode=view.mode,
-                    metric=export_metric(view.metric),
-                    basemap=basemap(),
-                    attribution=credit,
-                ),
+                partial(export.spread_mp4, *scene, **drawing),
             )
         )
     if dataset.step == "hour":  # an animation with one frame per hour would run for minutes
@@ -698,14 +680,7 @@ def export_metric(metric: str) -> str:
 
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
-    initial = PlayerState(
-        day=days.index(view.date),
-        mode=view.mode,
-        metric=view.metric,
-        window_days=view.window,
-        arrows=view.arrows,
-    )
-    m = player.story_map(dataset, basemap=basemap(), initial=initial)
+    m = player.story_map(dataset, basemap=basemap(), initial=player_state(view, days))
     return export.standalone_html(
         m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
     )
