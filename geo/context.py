@@ -51,16 +51,8 @@ def _read(path: Path) -> pd.DataFrame:
     raw = read_text_csv(path)
     missing = [c for c in CONTEXT_COLUMNS if c not in raw.columns]
     if missing:
-        raise EventDataError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"missing column(s) {missing}; a context file needs {list(CONTEXT_COLUMNS)}",
-                )
-            ]
+        raise EventDataError.of_file(
+            path.name, f"missing column(s) {missing}; a context file needs {list(CONTEXT_COLUMNS)}"
         )
     return raw
 

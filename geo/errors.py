@@ -41,6 +41,11 @@ class QantarError(Exception):
 class EventDataError(QantarError):
     """Event data that cannot be used at all (no usable rows, missing required columns)."""
 
+    @classmethod
+    def of_file(cls, file: str, message: str) -> EventDataError:
+        """An error about the whole file (unreadable, empty, wrong kind), not one row."""
+        return cls([Problem(file, None, None, None, message)])
+
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)
         shown = "; ".join(str(p) for p in self.problems[:5])

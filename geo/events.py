@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import EventDataError, Problem
+from geo.errors import EventDataError
 from geo.paths import BUNDLED_EVENTS
 from geo.schema import ValidatedEvents, validate_events
 
@@ -27,8 +27,6 @@ def read_text_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
     except FileNotFoundError as exc:
-        raise EventDataError([Problem(str(path), None, None, None, "file not found")]) from exc
+        raise EventDataError.of_file(str(path), "file not found") from exc
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise EventDataError(
-            [Problem(path.name, None, None, None, f"not a readable CSV file: {exc}")]
-        ) from exc
+        raise EventDataError.of_file(path.name, f"not a readable CSV file: {exc}") from exc

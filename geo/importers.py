@@ -247,9 +247,7 @@ def _read_events(file: _Source, format: str, mapping: dict[str, str] | None) -> 
     except QantarError:
         raise
     except Exception as exc:  # parsers (pyarrow, openpyxl, json, zipfile) raise many types
-        raise EventDataError(
-            [Problem(file.name, None, None, None, f"not a readable {chosen} file ({exc})")]
-        ) from exc
+        raise EventDataError.of_file(file.name, f"not a readable {chosen} file ({exc})") from exc
 
 
 def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | None = None) -> str:
@@ -259,16 +257,8 @@ def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | N
     if head.startswith(b"PK\x03\x04"):
         return "xlsx" if b"xl/" in head[:4096] or file.suffix == ".xlsx" else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise EventDataError(
-            [
-                Problem(
-                    file.name,
-                    None,
-                    None,
-                    None,
-                    "old .xls workbooks are not supported; save it as .xlsx or .csv",
-                )
-            ]
+        raise EventDataError.of_file(
+            file.name, "old .xls workbooks are not supported; save it as .xlsx or .csv"
         )
     text, _ = _decode(head)
     stripped = text.lstrip()
@@ -410,7 +400,7 @@ def _open_source(source, name: str | None) -> _Source:
         path = Path(source)
         shown = name or path.name
         if not path.is_file():
-            raise EventDataError([Problem(shown, None, None, None, f"file not found: {path}")])
+            raise EventDataError.of_file(shown, f"file not found: {path}")
         return _Source(shown, path=path)
     if isinstance(source, bytes | bytearray | memoryview):
         return _Source(name or "uploaded file", data=bytes(source))
@@ -500,7 +490,7 @@ def _read_table(
         notes.append(f"delimiter: {_DELIMITER_NAMES[delimiter]}")
     if header:
         if not lines:
-            raise EventDataError([Problem(file.name, None, None, None, "the file is empty")])
+            raise EventDataError.of_file(file.name, "the file is empty")
         first = next(csv.reader([lines[0]], delimiter=delimiter), [])
         names = _unique_names(first)
     usecols = keep(names) if keep else names
@@ -511,7 +501,7 @@ def _read_table(
         return "skip"
 
     if header and len(lines) < 2 and len(head_text) < HEAD_BYTES - 4:
-        raise EventDataError([Problem(file.name, None, None, None, "the file has no rows")])
+        raise EventDataError.of_file(file.name, "the file has no rows")
 
     def read(threads: bool, newlines: bool) -> pa.Table:
         bad.clear()
@@ -675,16 +665,8 @@ def _unzip_single(file: _Source) -> _Source:
     with zipfile.ZipFile(io.BytesIO(file.read())) as archive:
         members = [m for m in archive.namelist() if not m.endswith("/")]
         if len(members) != 1:
-            raise EventDataError(
-                [
-                    Problem(
-                        file.name,
-                        None,
-                        None,
-                        None,
-                        f"expected a zip archive with one file, found {len(members)}",
-                    )
-                ]
+            raise EventDataError.of_file(
+                file.name, f"expected a zip archive with one file, found {len(members)}"
             )
         return _Source(f"{file.name}/{members[0]}", data=archive.read(members[0]))
 
@@ -702,7 +684,7 @@ def _read_xlsx(file: _Source, mapping: dict[str, str] | None) -> _Raw:
         io.BytesIO(file.read()), sheet_name=None, dtype=object, header=0, engine="openpyxl"
     )
     if not sheets:
-        raise EventDataError([Problem(file.name, None, None, None, "the workbook has no sheets")])
+        raise EventDataError.of_file(file.name, "the workbook has no sheets")
     sheet, frame = next(iter(sheets.items()))
     frame.columns = _unique_names([str(c) for c in frame.columns])
     notes = [
@@ -734,16 +716,8 @@ def _read_geojson(file: _Source, mapping: dict[str, str] | None) -> _Raw:
     if isinstance(document, dict) and document.get("type") == "Feature":
         features = [document]
     if not isinstance(features, list):
-        raise EventDataError(
-            [
-                Problem(
-                    file.name,
-                    None,
-                    None,
-                    None,
-                    "expected a GeoJSON FeatureCollection with a 'features' list",
-                )
-            ]
+        raise EventDataError.of_file(
+            file.name, "expected a GeoJSON FeatureCollection with a 'features' list"
         )
     records, rows, problems = [], [], []
     for number, feature in enumerate(features, start=1):
