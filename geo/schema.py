@@ -56,19 +56,6 @@ EVENT_TYPES = tuple(ACLED_SUB_EVENT_TYPES)
 
 REQUIRED_COLUMNS = ("event_date",)
 """Coordinates may be missing: such rows are placed by place or region name (geo.placing)."""
-TEXT_COLUMNS = (
-    "event_id_cnty",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "admin1",
-    "location",
-    "source",
-    "source_url",
-    "notes",
-    "fatalities_source",
-)
 CANONICAL_COLUMNS = (
     "event_id_cnty",
     "event_date",
@@ -88,6 +75,9 @@ CANONICAL_COLUMNS = (
     "fatalities",
     "fatalities_source",
 )
+PARSED_COLUMNS = ("event_date", "time_precision", "latitude", "longitude", "geo_precision",
+                  "fatalities")  # fmt: skip
+TEXT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in PARSED_COLUMNS)
 PRECISION_CODES = (1, 2, 3)
 
 
