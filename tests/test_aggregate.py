@@ -88,3 +88,24 @@ def test_hourly_counts_from_an_imported_file_with_zoned_times():
     counts = region_hour_counts(placed, ["almaty_city"])
     assert counts["events"].tolist() == [2]
     assert counts["hour"].tolist() == [pd.Timestamp("2022-01-05 14:00")]
+
+
+def test_counts_by_region_day_and_type(joined):
+    from geo import region_day_type_counts
+
+    table = region_day_type_counts(joined)
+    assert table.to_dict("records") == [
+        {
+            "region_id": "a",
+            "date": pd.Timestamp("2022-01-02"),
+            "event_type": "Protests",
+            "events": 1,
+        },
+        {"region_id": "a", "date": pd.Timestamp("2022-01-04"), "event_type": "Riots", "events": 1},
+        {
+            "region_id": "b",
+            "date": pd.Timestamp("2022-01-04"),
+            "event_type": "Protests",
+            "events": 1,
+        },
+    ]
