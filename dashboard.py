@@ -510,6 +510,18 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
         key="timeline",
         width="stretch",
     )
+    st.caption(
+        "◆ Deaths reported: deaths that sources tie to one event (place and day). They are a "
+        "floor, not the death toll: official tolls are statements about the whole unrest and "
+        "are shown separately below."
+    )
+    if view.dataset == "bundled":
+        st.altair_chart(geo.national_toll_chart(national_tolls()), width="stretch")
+
+
+@st.cache_data(show_spinner=False)
+def national_tolls() -> pd.DataFrame:
+    return geo.national_tolls(geo.load_official_tolls())
 
 
 @st.cache_data(show_spinner=False)

@@ -13,6 +13,7 @@ from geo.aggregate import (
 )
 from geo.charts import (
     SELECTION_NAME,
+    national_toll_chart,
     onset_distance_chart,
     selected_date,
     timeline_chart,
@@ -47,6 +48,7 @@ from geo.spread import (
     spread_tree,
     units_affected_per_day,
 )
+from geo.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -84,7 +86,10 @@ __all__ = [
     "load_bundled_events",
     "load_context",
     "load_events_csv",
+    "load_official_tolls",
     "load_regions",
+    "national_toll_chart",
+    "national_tolls",
     "onset_distance_chart",
     "onsets",
     "origin_of_event",
@@ -93,6 +98,7 @@ __all__ = [
     "region_day_counts",
     "region_day_type_counts",
     "region_hour_counts",
+    "regional_tolls_known_by",
     "repair_regions",
     "selected_date",
     "spread_speed",

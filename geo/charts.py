@@ -247,6 +247,61 @@ def onset_distance_chart(
     )
 
 
+def national_toll_chart(national: pd.DataFrame, *, width: int = 720, height: int = 150):
+    """The official national death toll as it was announced: a step line over the dates given,
+    each point labelled with the figure and who gave it.
+
+    `national` is `geo.national_tolls(geo.load_official_tolls())` (deaths, given_by, given_on);
+    undated figures cannot be placed and are named in the subtitle instead. These are official
+    statements about the whole unrest, drawn on their own axis of announcement dates, so they
+    cannot be read as the deaths that individual events report (`timeline_chart`'s ◆).
+    """
+    _check_columns(national, "national", ["deaths", "given_by", "given_on"])
+    dated = national.dropna(subset=["given_on"]).sort_values("given_on")
+    undated = national[national["given_on"].isna()]
+    points = pd.DataFrame(
+        {
+            "given_on": _iso_z(dated["given_on"]),
+            "deaths": dated["deaths"].astype(int).to_numpy(),
+            "given_by": dated["given_by"].to_numpy(),
+            "day_text": [_long_day(day) for day in dated["given_on"]],
+        }
+    )
+    points["label"] = _figure_labels(points)
+    x = alt.X("given_on:T", title="date the figure was given", scale=alt.Scale(type="utc"),
+              axis=alt.Axis(format="%-d %b %Y", labelAngle=0, labelOverlap=True))  # fmt: skip
+    y = alt.Y("deaths:Q", title="official toll", scale=alt.Scale(zero=True))
+    tooltip = [
+        alt.Tooltip("deaths:Q", title="Official toll"),
+        alt.Tooltip("given_by:N", title="Given by"),
+        alt.Tooltip("day_text:N", title="Given on"),
+    ]
+    base = alt.Chart(points)
+    line = base.mark_line(interpolate="step-after", color=DEATHS_COLOUR).encode(x=x, y=y)
+    dots = base.mark_point(filled=True, color=DEATHS_COLOUR, size=50).encode(
+        x=x, y=y, tooltip=tooltip
+    )
+    labels = base.mark_text(align="left", dx=6, dy=-8, fontSize=10).encode(x=x, y=y, text="label:N")
+    subtitle = ["Official statements about the whole unrest, not deaths reported for events."]
+    if len(undated):
+        figures = ", ".join(_figure_labels(undated))
+        subtitle.append(f"Also cited, date not given: {figures}.")
+    steps = " → ".join(str(d) for d in points["deaths"])
+    return alt.layer(line, dots, labels).properties(
+        width=width,
+        height=height,
+        autosize=_AUTOSIZE,
+        title=alt.TitleParams(
+            "Official national death toll, as announced", subtitle=subtitle, anchor="start"
+        ),
+        description=f"Official national death toll as announced: {steps}.",
+    )
+
+
+def _figure_labels(tolls: pd.DataFrame) -> list[str]:
+    return [f"{d} ({who})" for d, who in zip(tolls["deaths"], tolls["given_by"], strict=True)]
+
+
 def fit_line(fit, days: Sequence[float]) -> pd.DataFrame:
     """Two points of the fitted line, at the first and last of `days` (empty if it has no line)."""
     slope, intercept = float(fit.km_per_day), float(fit.intercept_km)
