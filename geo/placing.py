@@ -1,12 +1,20 @@
 """Placing events in regions: by coordinates when they have them, else by region code or name.
 
+Rows of another country are never placed (geo.scope): a row whose file names another country,
+a point outside every unit that lies inside a neighbouring country (the nearest-unit tolerance
+does not reach across a land border), and a place name that means a town abroad rather than a
+Kazakh place (see `_larger_town_abroad`). Their reason starts "outside Kazakhstan (XX)" and
+`country` says XX.
+
 Rows with coordinates go through geo.join.assign_regions (inside a unit, or the nearest one within
-the tolerance). A point that falls in no unit but lands inside one with latitude and longitude
-swapped is taken swapped and flagged. Rows without coordinates are placed by their region code
-(`admin1_code`: FIPS 10-4 such as GDELT's KZ09, or ISO 3166-2), their place name (`location`) or
-their region name (`admin1`), matched transliteration-insensitively (geo.gazetteer). A place name
-that agrees with the row's region, or is unique, places the row at the place; an ambiguous one
-is settled by the region name if there is one, else the row stays unplaced with the reason.
+the tolerance). A point that falls in no unit and in no country, but lands inside a unit with
+latitude and longitude swapped, is taken swapped and flagged. Rows without coordinates are
+placed by their region code (`admin1_code`: FIPS 10-4 such as GDELT's KZ09, or ISO 3166-2),
+their place name (`location`) or their region name (`admin1`), matched transliteration-
+insensitively (geo.gazetteer). A place name that agrees with the row's region, or is unique,
+places the row at the place; an ambiguous one is settled by the region name if there is one,
+else the row stays unplaced with the reason. A place name is not used when the row's `admin1`
+is given but is no region of Kazakhstan (`Alga` in `Centre-Nord` is not Alga in Aktobe Region).
 
 Nothing is dropped silently: every row that cannot be placed is returned in `unplaced` with its
 `unplaced_reason`.
@@ -21,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from geo.dates import localize_utc_days
 from geo.gazetteer import (
     SOURCE_GEONAMES,
     SOURCE_PLACES,
@@ -28,9 +37,12 @@ from geo.gazetteer import (
     PlaceMatch,
     RegionNames,
     find_places,
+    normalise_name,
+    places_elsewhere,
 )
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
 from geo.regions import layout_for_dates, load_regions
+from geo.scope import KAZAKHSTAN, countries_at, country_name, is_outside, outside_reason
 
 PLACE_METHODS = (
     "coordinates",
@@ -59,7 +71,8 @@ def place_events(
     tolerance_km: float = DEFAULT_TOLERANCE_KM,
 ) -> PlacedEvents:
     """Give every event a region_id, region, join_method, join_distance_km, place_method,
-    place_source and unplaced_reason (empty when placed).
+    place_source, unplaced_reason (empty when placed) and country (ISO 3166-1 alpha-2: the
+    file's, else where the point or place name was found abroad; missing when unknown).
 
     Without `regions`, the bundled layout in force on the event dates is used (see
     geo.regions.layout_for_dates). Rows placed by a place name get the gazetteer's coordinates
@@ -74,6 +87,9 @@ def place_events(
     placed = _by_coordinates(frame, regions, tolerance_km, notes)
     placed = _by_names(placed, regions, tolerance_km, notes)
     placed = _country_level(placed, notes)
+    placed = _outside_kazakhstan(placed, notes)
+    placed, day_notes = localize_utc_days(placed)  # a UTC time's day is its region's local day
+    notes += day_notes
     unplaced = placed[placed["region_id"].isna()]
     counts = placed["place_method"].value_counts()
     notes.insert(
@@ -90,6 +106,8 @@ def _with_coordinates(events: pd.DataFrame) -> pd.DataFrame:
     frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
     if "source_row" not in frame:
         frame["source_row"] = np.arange(1, len(frame) + 1)
+    country = frame["country"] if "country" in frame else pd.Series(pd.NA, index=frame.index)
+    frame["country"] = country.astype("string").replace("", pd.NA)
     return frame
 
 
@@ -103,7 +121,24 @@ def _by_coordinates(
     reasons = [""]
     reason = np.zeros(len(joined), dtype=np.int64)  # positions in `reasons`
 
-    outside = np.flatnonzero(has_xy & ~placed)
+    abroad = _in_neighbouring_country(joined, has_xy & (~placed | _nearest(joined)))
+    for row, code in abroad.items():
+        reason[row] = len(reasons)
+        reasons.append(outside_reason(code, f"the point lies in {country_name(code)}"))
+    positions = np.array(sorted(abroad), dtype=np.int64)
+    if positions.size:
+        rows = joined.index[positions]
+        joined.loc[rows, ["region_id", "region"]] = pd.NA
+        joined.loc[rows, "join_method"] = "unplaced"
+        joined.loc[rows, "join_distance_km"] = np.nan
+        unknown = joined["country"].iloc[positions].isna().to_numpy()
+        found = np.array([abroad[p] for p in positions], dtype=object)
+        joined.loc[rows[unknown], "country"] = found[unknown]
+        method[positions] = _UNPLACED
+        placed = joined["region_id"].notna().to_numpy()
+    in_no_country = np.ones(len(joined), dtype=bool)
+    in_no_country[positions] = False
+    outside = np.flatnonzero(has_xy & ~placed & in_no_country)
     if outside.size:
         trial = joined.iloc[outside][["latitude", "longitude"]].rename(
             columns={"latitude": "longitude", "longitude": "latitude"}
@@ -119,8 +154,8 @@ def _by_coordinates(
         method[rows] = _SWAPPED
         if rows.size:
             notes.append(
-                f"{rows.size} row(s) had latitude and longitude swapped (outside every unit as "
-                "given, inside one swapped): swapped and flagged"
+                f"{rows.size} row(s) had latitude and longitude swapped (outside every unit and "
+                "every country as given, inside a unit swapped): swapped and flagged"
             )
         for row in outside[~inside]:
             reason[row] = len(reasons)
@@ -140,6 +175,20 @@ def _by_coordinates(
         place_source=_labels((method != _UNPLACED).astype(np.int8), ("", "coordinates")),
         unplaced_reason=_labels(reason, reasons),
     )
+
+
+def _nearest(joined: pd.DataFrame) -> np.ndarray:
+    return (joined["join_method"] == "nearest").to_numpy(dtype=bool)
+
+
+def _in_neighbouring_country(joined: pd.DataFrame, candidates: np.ndarray) -> dict[int, str]:
+    """Row position -> ISO code of the neighbouring country its point lies in, for `candidates`
+    (points outside every unit, or only near one): those are abroad, not off a coast."""
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return {}
+    codes = countries_at(joined["latitude"].to_numpy()[rows], joined["longitude"].to_numpy()[rows])
+    return {int(r): str(c) for r, c in zip(rows, codes, strict=True) if c}
 
 
 _COORDINATES = PLACE_METHODS.index("coordinates")
@@ -173,19 +222,15 @@ def _by_names(
     todo = unplaced & (joined["unplaced_reason"] == "").to_numpy()
     if not todo.any():
         return joined
-    keys = pd.DataFrame(
-        {c: _text_column(joined, c)[todo] for c in ("admin1_code", "admin1", "location")}
-    )
+    keys = pd.DataFrame({c: _text_column(joined, c)[todo] for c in _NAME_KEYS})
     unique = keys.drop_duplicates()
     resolver = _Resolver(regions, unique["location"], tolerance_km)
     results = pd.DataFrame(
         [resolver.resolve(*combo) for combo in unique.itertuples(index=False)],
         index=unique.index,
-        columns=["region_id", "place_method", "place_source", "reason", "lat", "lon"],
+        columns=["region_id", "place_method", "place_source", "reason", "lat", "lon", "abroad"],
     )
-    looked_up = keys.merge(
-        pd.concat([unique, results], axis=1), on=["admin1_code", "admin1", "location"], how="left"
-    )
+    looked_up = keys.merge(pd.concat([unique, results], axis=1), on=list(_NAME_KEYS), how="left")
     looked_up.index = keys.index
     placed = looked_up["region_id"].notna()
     rows = joined.index[todo]
@@ -196,6 +241,8 @@ def _by_names(
     joined.loc[rows, "place_method"] = looked_up["place_method"]
     joined.loc[rows, "place_source"] = looked_up["place_source"]
     joined.loc[rows, "unplaced_reason"] = looked_up["reason"]
+    abroad = (looked_up["abroad"] != "").to_numpy()
+    joined.loc[rows[abroad], "country"] = looked_up.loc[abroad, "abroad"].to_numpy()
     fill = looked_up["lat"].notna()
     joined.loc[rows[fill.to_numpy()], "latitude"] = looked_up.loc[fill, "lat"].to_numpy()
     joined.loc[rows[fill.to_numpy()], "longitude"] = looked_up.loc[fill, "lon"].to_numpy()
@@ -222,6 +269,30 @@ def _country_level(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return joined
 
 
+_NAME_KEYS = ("admin1_code", "admin1", "location", "country")
+
+
+def _outside_kazakhstan(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Rows whose file names another country are not placed, whatever their point or names."""
+    given = is_outside(joined["country"]) & ~joined["unplaced_reason"].str.startswith(
+        "outside Kazakhstan"
+    ).to_numpy(dtype=bool)
+    if given.any():
+        codes = joined.loc[given, "country"].astype(str)
+        joined.loc[given, ["region_id", "region"]] = pd.NA
+        joined.loc[given, "join_method"] = "unplaced"
+        joined.loc[given, "join_distance_km"] = np.nan
+        joined.loc[given, "place_method"] = "unplaced"
+        joined.loc[given, "place_source"] = ""
+        joined.loc[given, "unplaced_reason"] = codes.map(outside_reason).to_numpy()
+    outside = joined["unplaced_reason"].str.startswith("outside Kazakhstan").to_numpy(dtype=bool)
+    if outside.any():
+        counts = joined.loc[outside, "country"].value_counts()
+        listed = ", ".join(f"{code} {n:,}" for code, n in counts.items())
+        notes.append(f"outside Kazakhstan: {int(outside.sum()):,} rows ({listed}), not placed")
+    return joined
+
+
 def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series("", index=frame.index, dtype=object)
@@ -237,8 +308,9 @@ class _Resolver:
         self._seen_notes: set[str] = set()
         self._point_region = self._join_gazetteer_points(regions, locations, tolerance_km)
 
-    def resolve(self, code: str, admin1: str, location: str) -> tuple:
+    def resolve(self, code: str, admin1: str, location: str, country: str) -> tuple:
         region, method, reasons = None, "unplaced", []
+        unknown_admin1 = False
         if code:
             match = self.names.match_code(code)
             region, method = (match.region_id, "region code") if match.region_id else (None, method)
@@ -251,8 +323,24 @@ class _Resolver:
                 self._note(match.note)
             else:
                 reasons.append(match.reason)
+                unknown_admin1 = not match.reason.startswith("ambiguous")
         if location:
             candidates, reason = self._place_candidates(location)
+            larger = _larger_town_abroad(location, candidates) if country != KAZAKHSTAN else None
+            if region is None and larger is not None:
+                names = sorted({place.name for place in candidates.values()})
+                kazakh = f", not {' or '.join(names)} in Kazakhstan" if names else ""
+                where = f"{larger.name}, {country_name(larger.country)}"
+                detail = f"the place name {location!r} is {where}{kazakh}"
+                return _unplaced(outside_reason(larger.country, detail), abroad=larger.country)
+            if region is None and unknown_admin1 and candidates:
+                listed = " and ".join(
+                    f"{place.name} ({self.names.name_of(rid)})" for rid, place in candidates.items()
+                )
+                return _unplaced(
+                    f"admin1 {admin1!r} is no region of Kazakhstan, so {location!r} is not "
+                    f"taken for {listed}"
+                )
             if region is not None and region in candidates:
                 return _placed(region, candidates[region])
             if region is None and len(candidates) == 1:
@@ -272,7 +360,7 @@ class _Resolver:
                 reasons.append(reason)
         if region is not None:
             source = "region codes" if method == "region code" else SOURCE_REGIONS
-            return (region, method, source, "", np.nan, np.nan)
+            return (region, method, source, "", np.nan, np.nan, "")
         fields = (("admin1_code", code), ("admin1", admin1), ("location", location))
         given = [f"{label} {value!r}" for label, value in fields if value]
         if not given:
@@ -332,8 +420,37 @@ class _Resolver:
 
 def _placed(region: str, place: PlaceMatch) -> tuple:
     method = "region name" if place.source == SOURCE_REGIONS else "place name"
-    return (region, method, place.source, "", place.latitude, place.longitude)
+    return (region, method, place.source, "", place.latitude, place.longitude, "")
 
 
-def _unplaced(reason: str) -> tuple:
-    return (None, "unplaced", "", reason, np.nan, np.nan)
+def _unplaced(reason: str, abroad: str = "") -> tuple:
+    return (None, "unplaced", "", reason, np.nan, np.nan, abroad)
+
+
+def _larger_town_abroad(location: str, candidates: dict[str, PlaceMatch]) -> PlaceMatch | None:
+    """The town abroad a place name means rather than the Kazakh places GeoNames gives for it.
+
+    Names from data/places.csv or region names are ours and always stay at home. Otherwise the
+    town abroad wins when no Kazakh place has the name as its own (only as an old or alternate
+    name: 'Samarkand' is not Temirtau, 'Astrakhan' not Astrakhanka) or when it is a city at
+    least LARGER_ABROAD times the largest Kazakh one ('Sevastopol' is not a village of 850).
+    """
+    if any(place.source != SOURCE_GEONAMES for place in candidates.values()):
+        return None
+    elsewhere = [p for p in places_elsewhere(location) if _own_name(p, location)]
+    if not elsewhere:
+        return None
+    abroad = elsewhere[0]
+    own = [place for place in candidates.values() if _own_name(place, location)]
+    if not own:
+        return abroad
+    at_home = max(place.population for place in own)
+    return abroad if abroad.population >= LARGER_ABROAD * max(at_home, 1) else None
+
+
+LARGER_ABROAD = 100
+"""How many times larger a town abroad must be than a Kazakh place of the same name to win."""
+
+
+def _own_name(place: PlaceMatch, name: str) -> bool:
+    return normalise_name(place.name) == normalise_name(name)

@@ -5,9 +5,11 @@ Every function takes and returns plain data: a *placed* events frame (canonical 
 `region_id`, `name_en`, geometry), DataFrames and frozen dataclasses. Distances are geodesic on the
 WGS 84 ellipsoid (`pyproj.Geod`).
 
-By default only event types that signal unrest (`UNREST_TYPES`) count, so that a decree (a
-"Strategic development") in a quiet region does not mark it as affected; every function takes the
-chosen types as `event_types`.
+By default only event types that signal unrest count, so that a decree (a "Strategic
+development") in a quiet region does not mark it as affected. Which categories do is decided in
+one place, `is_unrest` (ACLED's types, GDELT's CAMEO families, and a newsroom's own categories in
+English, Russian or Kazakh); every function takes the chosen types as `event_types`, and without
+them uses `unrest_types(placed["event_type"])`, the file's categories that count.
 """
 
 from __future__ import annotations
@@ -23,6 +25,20 @@ from pyproj import Geod
 
 UNREST_TYPES: tuple[str, ...] = ("Protests", "Riots", "Battles", "Violence against civilians")
 """ACLED event types that signal unrest; decrees and arrests (Strategic developments) do not."""
+UNREST_WORDS: tuple[str, ...] = (
+    "protest", "riot", "demonstrat", "strike", "clash", "violen", "battle", "unrest", "rally",
+    "fight", "assault", "disorder", "uprising",
+    "митинг", "протест", "забастов", "стачк", "беспоряд", "столкнов", "демонстрац", "насили",
+    "бунт", "погром", "волнен", "шеств",
+    "наразылық", "шеру", "ереуіл", "тәртіпсіздік", "қақтығыс", "зорлық", "бүлік", "толқу",
+)  # fmt: skip
+"""Word stems (lower case) of categories that count as unrest, in English, Russian and Kazakh."""
+NOT_UNREST_WORDS: tuple[str, ...] = (
+    "remote", "strategic", "arrest", "decree", "statement", "coercion",
+    "арест", "задержан", "указ", "заявлен", "қамау", "жарлық", "мәлімдеме",
+)  # fmt: skip
+"""Stems that keep a category out even when it has an unrest word ("Explosions/Remote violence",
+"Coercion (incl. arrests)")."""
 DIFFUSION_CLASSES: tuple[str, ...] = ("flashpoint", "escalation", "containment", "relocation")
 DEFAULT_K = 3
 """Look-back window of `diffusion_classes`, in days."""
@@ -89,13 +105,14 @@ def onsets(
     regions: gpd.GeoDataFrame,
     *,
     origin: Origin | None = None,
-    event_types: Iterable[str] = UNREST_TYPES,
+    event_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """When each unit was first affected, one row per unit of `regions` (never-affected ones too).
 
-    Only events of `event_types` that have a region count. A unit's *first event* is its earliest
-    by `event_date`; ties on the same day go to the row that comes first in `placed` (for a file
-    read with `geo.load_events_csv`: file order). Columns:
+    Only events of `event_types` (default: `unrest_types` of the data) that have a region
+    count. A unit's *first event* is its earliest by `event_date`; ties on the same day go to
+    the row that comes first in `placed` (for a file read with `geo.load_events_csv`: file
+    order). Columns:
 
     - region_id, unit (`name_en`)
     - onset_date, onset_precision (ACLED time_precision of the first event), first_place
@@ -108,7 +125,7 @@ def onsets(
     `placed` order), then the unaffected units in `regions` order. `origin` defaults to
     `default_origin(placed, event_types)`; the origin used is also kept in `.attrs["origin"]`.
     """
-    types = _check_event_types(event_types)
+    types = _types_or_unrest(event_types, placed)
     _check_placed(placed, regions)
     if origin is not None and not isinstance(origin, Origin):
         raise ValueError(f"origin must be an Origin or None, got {type(origin).__name__}")
@@ -121,16 +138,42 @@ def onsets(
     return table
 
 
-def default_origin(
-    placed: pd.DataFrame, event_types: Iterable[str] = UNREST_TYPES
-) -> Origin | None:
-    """The earliest event of `event_types` with coordinates (ties: first in `placed` order).
+def is_unrest(category: object) -> bool:
+    """Whether an event category counts as unrest for onsets (the one rule; see UNREST_WORDS)."""
+    if not isinstance(category, str):
+        return False
+    text = category.strip().lower()
+    return any(w in text for w in UNREST_WORDS) and not any(w in text for w in NOT_UNREST_WORDS)
 
-    Returns None when there is no such event. Region assignment is not required here.
+
+def unrest_types(categories: Iterable[object]) -> tuple[str, ...]:
+    """The distinct categories among `categories` that count as unrest, in first-seen order."""
+    seen = pd.unique(pd.Series(list(categories), dtype=object).dropna())
+    return tuple(str(c) for c in seen if is_unrest(c))
+
+
+def default_origin(placed: pd.DataFrame, event_types: Iterable[str] | None = None) -> Origin | None:
+    """The earliest event of `event_types` placed inside the layout at point precision (ties:
+    first in `placed` order), or None when there is none.
+
+    Only rows with coordinates count, and where the columns exist only rows with a region, not
+    country-level, and not placed as the nearest unit to a point outside every unit; among those,
+    rows of ACLED geo_precision 1 (the exact place) are preferred to coarser ones.
     """
-    types = _check_event_types(event_types)
+    types = _types_or_unrest(event_types, placed)
     _check_columns(placed, "placed", ("event_date", "event_type", "latitude", "longitude"))
-    chosen = placed[placed["event_type"].isin(types).fillna(False).to_numpy(dtype=bool)]
+    keep = placed["event_type"].isin(types).fillna(False).to_numpy(dtype=bool, copy=True)
+    if "region_id" in placed:
+        keep &= placed["region_id"].notna().to_numpy()
+    if "country_level" in placed:
+        keep &= ~placed["country_level"].fillna(False).to_numpy(dtype=bool)
+    if "join_method" in placed:
+        keep &= (placed["join_method"].astype(object) != "nearest").to_numpy()
+    chosen = placed[keep]
+    if "geo_precision" in chosen:
+        exact = pd.to_numeric(chosen["geo_precision"], errors="coerce") == 1
+        if exact.any():
+            chosen = chosen[exact.to_numpy()]
     return _origin_from(_sorted_by_date(chosen))
 
 
@@ -210,7 +253,7 @@ def diffusion_classes(
     *,
     k: int = DEFAULT_K,
     edges: pd.DataFrame | None = None,
-    event_types: Iterable[str] = UNREST_TYPES,
+    event_types: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Classify every unit-day as in Baudains, Johnson & Braithwaite (2013, Applied Geography 45).
 
@@ -231,7 +274,7 @@ def diffusion_classes(
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a whole number of days >= 1, got {k!r}")
-    types = _check_event_types(event_types)
+    types = _types_or_unrest(event_types, placed)
     _check_placed(placed, regions)
     region_ids = regions["region_id"].to_numpy(dtype=object)
     if edges is None:
@@ -316,6 +359,14 @@ def units_affected_per_day(onset_table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- checks at the boundary -------------------------------------------------------------------
+
+
+def _types_or_unrest(event_types: Iterable[str] | None, placed: pd.DataFrame) -> tuple[str, ...]:
+    """`event_types` checked, or when None the categories of `placed` that count as unrest."""
+    if event_types is None:
+        found = unrest_types(placed["event_type"]) if "event_type" in placed else ()
+        return found or UNREST_TYPES
+    return _check_event_types(event_types)
 
 
 def _check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
