@@ -96,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="boundary layout: a bundled one by name or a GeoJSON file "
         "(default: the bundled layout in force on the event dates)",
     )
+    common.add_argument(
+        "--map",
+        metavar="FIELD=COLUMN",
+        action="append",
+        type=_mapping_pair,
+        default=[],
+        help="read FIELD (event_date, event_type, location, admin1, latitude, ...) from the "
+        "file's COLUMN instead of the guessed one; repeat for more fields (CSV, XLSX, GeoJSON "
+        "and ACLED files)",
+    )
     common.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
     events = argparse.ArgumentParser(add_help=False)
     events.add_argument(
@@ -246,7 +256,7 @@ def _export(args: argparse.Namespace) -> int:
 def _load(source: Path | None, args: argparse.Namespace) -> _Data:
     """Read, validate and place the events; print every located problem on stderr."""
     path = BUNDLED_EVENTS if source is None else source
-    imported = read_events(path, format=args.format)
+    imported = read_events(path, format=args.format, mapping=dict(args.map) or None)
     layout = args.regions or layout_for_dates(imported.events["event_date"])
     regions = load_regions(layout)
     placed = place_events(imported.events, regions)
@@ -826,6 +836,16 @@ def _write_stdout(content: bytes) -> None:
     else:
         sys.stdout.flush()
         buffer.write(content)
+
+
+def _mapping_pair(text: str) -> tuple[str, str]:
+    """`--map event_type=label` -> ("event_type", "label")."""
+    field, sep, column = text.partition("=")
+    if not sep or not field.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected FIELD=COLUMN such as event_type=label, got {text!r}"
+        )
+    return field.strip(), column.strip()
 
 
 def _positive_int(text: str) -> int:

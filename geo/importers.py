@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from geo.columns import sampled, unfit_reason
 from geo.errors import EventDataError, Problem, QantarError
 from geo.schema import CANONICAL_COLUMNS, _missing_text, validate_events
 from geo.scope import country_codes
@@ -162,7 +163,7 @@ CANONICAL_TARGETS: dict[str, tuple[str, ...]] = {
                "аймақ", "admin_1", "region_name"),
     "admin1_code": ("admin1_code", "region_code", "iso_3166_2", "fips", "adm1code", "код_региона"),
     "event_type": ("event_type", "type", "category", "kind", "тип", "тип_события", "вид",
-                   "категория", "түрі", "оқиға_түрі"),
+                   "категория", "түрі", "оқиға_түрі", "label", "tag"),
     "sub_event_type": ("sub_event_type", "subtype", "подтип"),
     "fatalities": ("fatalities", "deaths", "killed", "dead", "deaths_reported", "погибшие",
                    "погибших", "убитые", "жертвы", "қаза_тапқандар", "қайтыс_болғандар"),
@@ -784,12 +785,20 @@ def _mapped(
 ) -> _Raw:
     """Rename the user's columns to canonical ones, from `mapping` or guessed from the headers."""
     names = [str(c) for c in frame.columns]
-    if mapping:
-        chosen = _checked_mapping(mapping, names, file)
-        notes.append("columns mapped as given: " + _describe(chosen))
-    else:
-        chosen = guess_mapping(names)
-        notes.append("columns guessed from the headers: " + (_describe(chosen) or "none"))
+    given = _checked_mapping(mapping or {}, names, file)
+    if given:
+        notes.append("columns mapped as given: " + _describe(given))
+    passed_over: list[str] = []
+    rest = [n for n in names if n not in given.values()]
+    guessed = {t: c for t, c in guess_mapping(rest, frame, passed_over).items() if t not in given}
+    described = ", ".join(
+        f"{target} <- {column!r} (e.g. {sampled(frame[column])})"
+        for target, column in guessed.items()
+    )
+    label = "other columns guessed" if given else "columns guessed from the headers"
+    notes.append(f"{label}: " + (described or "none"))
+    notes.extend(passed_over)
+    chosen = {**guessed, **given}
     if "event_date" not in chosen:
         found = ", ".join(names[:20])
         message = (
@@ -812,8 +821,15 @@ def _mapped(
     return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst)
 
 
-def guess_mapping(columns: list[str]) -> dict[str, str]:
-    """Canonical column -> one of `columns`, guessed from English, Russian and Kazakh headers."""
+def guess_mapping(
+    columns: list[str], values: pd.DataFrame | None = None, passed_over: list[str] | None = None
+) -> dict[str, str]:
+    """Canonical column -> one of `columns`, guessed from English, Russian and Kazakh headers.
+
+    With the file's `values`, a column whose values cannot be the target (geo.columns: media
+    kinds or crowd sizes for event_type, continents for admin1) is passed over, and why is
+    appended to `passed_over`.
+    """
     keys = {c: _header_key(c) for c in columns}
     # A column already named like a canonical one is that column: `time_precision` must not be
     # taken for a time of day by the fuzzy pass below.
@@ -828,6 +844,11 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
                     continue
                 parts = key.split("_")
                 hit = key in synonyms if exact else any(p in synonyms for p in parts if len(p) > 1)
+                unfit = unfit_reason(target, values[column]) if hit and values is not None else None
+                if unfit:
+                    if passed_over is not None:
+                        passed_over.append(f"{column!r} not taken for {target}: {unfit}")
+                    continue
                 if hit:
                     chosen[target] = column
                     used.add(column)
