@@ -30,7 +30,8 @@ import pandas as pd
 
 from geo import spread
 from geo.aggregate import MODES, region_day_counts
-from geo.errors import EventDataError, Problem, QantarError
+from geo.dates import DAY_FIRST, MONTH_FIRST
+from geo.errors import EventDataError, Problem, QantarError, summarize_problems
 from geo.importers import FORMATS, ImportResult, read_events
 from geo.paths import BUNDLED_EVENTS, REGION_LAYOUTS
 from geo.placing import PLACE_METHODS, PlacedEvents, place_events
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except EventDataError as exc:
-        _unusable_events(exc)
+        _unusable_events(exc, as_json=getattr(args, "json", False))
     except QantarError as exc:
         _error(str(exc))
     except OSError as exc:
@@ -106,6 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
         "file's COLUMN instead of the guessed one; repeat for more fields (CSV, XLSX, GeoJSON "
         "and ACLED files)",
     )
+    order = common.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="date_order",
+        action="store_const",
+        const=DAY_FIRST,
+        help="read numeric dates such as 05/01/2022 day first (5 January)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="date_order",
+        action="store_const",
+        const=MONTH_FIRST,
+        help="read them month first (1 May); default: the column's values decide, then the "
+        "file's language, and a note says which",
+    )
     common.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
     events = argparse.ArgumentParser(add_help=False)
     events.add_argument(
@@ -124,9 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     onset.add_argument(
         "--all-types",
         action="store_true",
-        help="count every event type (default: unrest only: "
-        + ", ".join(spread.UNREST_TYPES)
-        + ")",
+        help="count every event type (default: the file's categories that count as unrest, "
+        "such as " + ", ".join(spread.UNREST_TYPES) + ", or protest/riot/clash/strike in "
+        "English, Russian or Kazakh)",
     )
 
     validate = commands.add_parser(
@@ -256,12 +273,14 @@ def _export(args: argparse.Namespace) -> int:
 def _load(source: Path | None, args: argparse.Namespace) -> _Data:
     """Read, validate and place the events; print every located problem on stderr."""
     path = BUNDLED_EVENTS if source is None else source
-    imported = read_events(path, format=args.format, mapping=dict(args.map) or None)
+    imported = read_events(
+        path, format=args.format, mapping=dict(args.map) or None, date_order=args.date_order
+    )
     layout = args.regions or layout_for_dates(imported.events["event_date"])
     regions = load_regions(layout)
     placed = place_events(imported.events, regions)
-    for problem in imported.problems:
-        print(str(problem), file=sys.stderr)
+    for line in summarize_problems(imported.problems):
+        print(line, file=sys.stderr)
     if imported.problems:
         rows = len({p.row for p in imported.problems})
         print(
@@ -451,7 +470,7 @@ class _Data:
 
     def event_types(self, all_types: bool) -> tuple[str, ...]:
         if not all_types:
-            return spread.UNREST_TYPES
+            return spread.unrest_types(self.events["event_type"]) or spread.UNREST_TYPES
         present = self.typed_events(True)["event_type"].dropna().unique()
         return tuple(sorted(map(str, present))) or (NO_TYPE,)
 
@@ -706,7 +725,7 @@ def _unplaced_block(unplaced: list[dict[str, Any]]) -> list[str]:
 
 
 def _types_label(types: list[str]) -> str:
-    if tuple(types) == spread.UNREST_TYPES:
+    if all(map(spread.is_unrest, types)):
         return "unrest: " + ", ".join(types)
     return "every event type"
 
@@ -737,9 +756,7 @@ def _without_line(report: dict[str, Any]) -> str:
     if not missing:
         return f"All {len(report['units'])} units have an onset."
     what = (
-        "a dated protest"
-        if tuple(report["event_types"]) == spread.UNREST_TYPES
-        else "a dated event"
+        "a dated protest" if all(map(spread.is_unrest, report["event_types"])) else "a dated event"
     )
     hint = " (--all-types counts every event type)" if what == "a dated protest" else ""
     return f"{len(missing)} unit{'s' if len(missing) != 1 else ''} without {what}: " + (
@@ -869,14 +886,20 @@ def _error(message: str) -> None:
     print(f"{PROG}: error: {message}", file=sys.stderr)
 
 
-def _unusable_events(exc: EventDataError) -> None:
-    if len(exc.problems) == 1:
-        _error(str(exc.problems[0]))
+def _unusable_events(exc: EventDataError, *, as_json: bool = False) -> None:
+    """The reasons on stderr, a message repeated over many rows once with its count; with
+    --json, every located problem on stdout as well."""
+    if as_json:
+        report = {"error": "no usable events", "problems": [_problem(p) for p in exc.problems]}
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    lines = summarize_problems(exc.problems)
+    if len(lines) == 1:
+        _error(lines[0])
         return
     files = sorted({p.file for p in exc.problems}) or ["the event file"]
     _error(f"no usable events in {', '.join(files)}:")
-    for problem in exc.problems:
-        print(f"  {problem}", file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
