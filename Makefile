@@ -20,6 +20,7 @@ lint:
 
 bench:
 	$(PYTHON) bench/generate.py && $(PYTHON) bench/run.py && $(PYTHON) bench/browser_playback.py
+	$(PYTHON) bench/gazetteer_lookup.py
 
 data:
 	$(PYTHON) data/build_regions.py && $(PYTHON) data/build_places.py
