@@ -1,14 +1,14 @@
-"""Folium map builders: basemap, choropleth of region values, event points, legend.
+"""The map's symbology and its static layers: colour classes, the base map and the basemap,
+and the regions and event points as plain GeoJSON for the day player (geo.player).
 
-Every builder returns a `folium.Map` and accepts an existing one (`m=None`), so layers compose and
-can be tested by rendering HTML, without Streamlit. Text that came from data (place names, notes,
-actors, sources) is HTML-escaped here, before it reaches a tooltip: Leaflet inserts tooltip content
-as HTML.
+Builders return a `folium.Map` and accept an existing one (`m=None`). Text from data (place names,
+notes, actors, sources) is never put into folium's templates here: it travels as plain strings in
+the player's JSON payload (see geo.htmlsafe), and the browser shows it as text.
 """
 
 from __future__ import annotations
 
-import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,9 +16,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from folium.plugins import MarkerCluster
 
-from geo.assets import STREAMLIT_STATIC, AssetSource, source_of, use_local_assets
+from geo.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
 
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
 WATER_COLOUR = "#d4e4ee"
@@ -97,7 +96,7 @@ def add_basemap(neighbours: gpd.GeoDataFrame, m: folium.Map | None = None) -> fo
     """Neighbouring countries in grey: the offline stand-in for tiles (the gap is the Caspian)."""
     m = m or base_map()
     folium.GeoJson(
-        neighbours[["name", "geometry"]].to_json(),
+        neighbours[["geometry"]].to_json(),  # geometry only: nothing of it is shown as text
         name="Neighbouring countries",
         style_function=lambda _: {
             "fillColor": "#e8e4dc",
@@ -112,154 +111,81 @@ def add_basemap(neighbours: gpd.GeoDataFrame, m: folium.Map | None = None) -> fo
     return m
 
 
-def add_choropleth(
-    regions: gpd.GeoDataFrame,
-    values: pd.DataFrame,
-    bins: Bins,
-    *,
-    m: folium.Map | None = None,
-    caption: str = "",
-) -> folium.Map:
-    """Regions coloured by `values[bins.metric]` (joined on region_id), with escaped tooltips."""
-    m = m or base_map()
-    table = regions[["region_id", "name_en", "geometry"]].merge(
-        values, on="region_id", how="left", validate="one_to_one"
-    )
-    table[bins.metric] = table[bins.metric].fillna(0)
-    table["fill"] = [bins.colour(v) for v in table[bins.metric]]
-    table["label"] = [
-        _region_label(name, row) for name, row in zip(table["name_en"], _rows(table), strict=True)
-    ]
-    folium.GeoJson(
-        table[["region_id", "label", "fill", "geometry"]].to_json(),
-        name="Regions",
-        style_function=lambda feature: {
-            "fillColor": feature["properties"]["fill"],
-            "color": "#555555",
-            "weight": 1,
-            "fillOpacity": 0.85,
-        },
-        highlight_function=lambda _: {"weight": 3, "color": "#222222"},
-        class_name="qantar-region",
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=False),
-    ).add_to(m)
-    _add_legend(m, bins, caption)
-    return m
+def region_features(regions: gpd.GeoDataFrame) -> dict:
+    """The regions as a GeoJSON FeatureCollection carrying only their ids: names, values and
+    colours travel in the day player's payload, which owns how each region looks."""
+    return regions[["region_id", "geometry"]].__geo_interface__
 
 
-def add_event_points(
-    events: pd.DataFrame,
-    m: folium.Map | None = None,
-    *,
-    days: Sequence[pd.Timestamp] | None = None,
-    cluster: bool = False,
-) -> folium.Map:
-    """One circle per event, coloured by type. Region-level locations (geo_precision 3) are
-    drawn as hollow rings: the point is a stand-in, not where it happened. With `days`, each
-    point carries the index of its day, which the day player uses to show or hide it. Circles
-    grow with the reported deaths; `cluster` groups dense points (Leaflet.markercluster)."""
-    m = m or base_map()
+def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict:
+    """One point per located event as a GeoJSON FeatureCollection, for the day player.
+
+    Each point carries the index of its frame (the player shows or hides it by that), its type
+    colour, whether it is region-level (geo_precision 3: drawn as a hollow ring, since the point
+    is a stand-in, not where it happened), a radius that grows with the reported deaths, and
+    its text as plain strings, which the browser puts on the page as text, never as markup.
+    """
     located = events[events["latitude"].notna() & events["longitude"].notna()]
-    if located.empty:
-        return m
     points = gpd.GeoDataFrame(
         {
-            "label": [_event_label(row) for row in _rows(located)],
+            "day": _frame_index(located["event_date"], frames),
             "colour": [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in located["event_type"]],
-            "approximate": (located["geo_precision"].fillna(1) >= 3).to_numpy(),
-            "radius": (4 + 2.5 * np.sqrt(located["fatalities"].fillna(0).astype(float))).round(1),
-            **({"day": _day_index(located["event_date"], days)} if days is not None else {}),
+            "approximate": (located["geo_precision"].fillna(1) >= 3).to_numpy(dtype=bool),
+            "radius": marker_radius(located["fatalities"]),
+            **_event_texts(located),
         },
         geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
         crs="EPSG:4326",
     )
-    target = m
-    if cluster:
-        target = MarkerCluster(name="Events", options={"chunkedLoading": True})
-        use_local_assets(target, source_of(m))
-        target.add_to(m)
-    folium.GeoJson(
-        points.to_json(),
-        name="Events",
-        marker=folium.CircleMarker(radius=5, class_name="qantar-event"),
-        style_function=lambda feature: {
-            "color": feature["properties"]["colour"],
-            "fillColor": feature["properties"]["colour"],
-            "fillOpacity": 0 if feature["properties"]["approximate"] else 0.75,
-            "weight": 2,
-            "dashArray": "3 3" if feature["properties"]["approximate"] else None,
-            "radius": feature["properties"]["radius"],
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-    ).add_to(target)
-    return m
+    return json.loads(points.to_json(drop_id=True))
 
 
-def _day_index(dates: pd.Series, days: Sequence[pd.Timestamp]) -> list[int]:
-    return pd.DatetimeIndex(days).get_indexer(pd.DatetimeIndex(dates)).tolist()
+def marker_radius(fatalities: pd.Series) -> list[float]:
+    """Circle radius in pixels: 4, growing with the square root of the reported deaths."""
+    return (
+        (4 + 2.5 * np.sqrt(fatalities.astype("Float64").fillna(0).astype(float))).round(1).tolist()
+    )
 
 
-def _rows(frame: pd.DataFrame):
-    return frame.to_dict("records")
+def _frame_index(dates: pd.Series, frames: Sequence[pd.Timestamp]) -> list[int]:
+    return pd.DatetimeIndex(frames).get_indexer(pd.DatetimeIndex(dates)).tolist()
 
 
-def _text(value: object) -> str:
-    """Escaped text of a data value; empty for missing values."""
+def _event_texts(events: pd.DataFrame) -> dict[str, list[str]]:
+    """The tooltip lines of each event as plain text (empty where the data has nothing)."""
+    rows = events.to_dict("records")
+    return {
+        "place": [_plain(row.get("location")) or "Unnamed place" for row in rows],
+        "date": [pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d") for row in rows],
+        "kind": [
+            " / ".join(
+                t for t in (_plain(row.get("event_type")), _plain(row.get("sub_event_type"))) if t
+            )
+            for row in rows
+        ],
+        "notes": [_shortened(_plain(row.get("notes")), NOTE_LENGTH) for row in rows],
+        "deaths": [_deaths_line(row) for row in rows],
+        "source": [_plain(row.get("source")) for row in rows],
+    }
+
+
+NOTE_LENGTH = 280
+"""Notes longer than this are cut with an ellipsis in the map's tooltips."""
+
+
+def _plain(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return str(value)
 
 
-def _region_label(name: str, row: dict) -> str:
-    parts = [f"<b>{_text(name)}</b>", f"{int(row.get('events', 0))} events"]
-    if row.get("fatalities"):
-        parts.append(f"{int(row['fatalities'])} deaths reported")
-    return "<br>".join(parts)
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _event_label(row: dict) -> str:
-    date = pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
-    kind = " / ".join(
-        t for t in (_text(row.get("event_type")), _text(row.get("sub_event_type"))) if t
-    )
-    lines = [f"<b>{_text(row.get('location')) or 'Unnamed place'}</b> · {date}", kind]
-    notes = _text(row.get("notes"))
-    if notes:
-        lines.append(notes if len(notes) <= 280 else notes[:277] + "…")
+def _deaths_line(row: dict) -> str:
     fatalities = row.get("fatalities")
-    if fatalities is not None and fatalities is not pd.NA and not pd.isna(fatalities):
-        who = _text(row.get("fatalities_source"))
-        lines.append(f"Deaths reported: {int(fatalities)}" + (f" ({who})" if who else ""))
-    if _text(row.get("source")):
-        lines.append(f"<i>Source: {_text(row.get('source'))}</i>")
-    return "<br>".join(line for line in lines if line)
-
-
-def _add_legend(m: folium.Map, bins: Bins, caption: str) -> None:
-    """A compact two-line legend along the bottom of the map: colour classes, then event types.
-
-    The day player rewrites the title and the classes (`.qantar-legend-classes`) per metric.
-    """
-    item = '<span style="display:inline-block;white-space:nowrap;margin-right:6px">'
-    rows = " ".join(
-        f'{item}<span style="background:{colour};display:inline-block;width:12px;height:10px;'
-        'border:1px solid #777;margin-right:2px;vertical-align:-1px"></span>'
-        f"{html.escape(label)}</span>"
-        for colour, label in bins.labels()
-    )
-    types = " ".join(
-        f'{item}<span style="color:{colour}">●</span> {html.escape(kind)}</span>'
-        for kind, colour in EVENT_TYPE_COLOURS.items()
-    )
-    legend = (
-        '<div class="qantar-legend" style="position:absolute;bottom:20px;left:0;right:0;'
-        "margin:0 auto;width:fit-content;max-width:calc(100% - 24px);box-sizing:border-box;"
-        "z-index:1000;"
-        "background:rgba(255,255,255,.9);padding:3px 6px;font:11px/1.4 sans-serif;"
-        "border-radius:4px;"
-        'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b class="qantar-legend-title">'
-        f"{html.escape(caption)}</b> "
-        f'<span class="qantar-legend-classes">{rows}</span><br>'
-        f"{types}<span>◌ region-level place</span></div>"
-    )
-    m.get_root().html.add_child(folium.Element(legend))
+    if fatalities is None or fatalities is pd.NA or pd.isna(fatalities):
+        return ""
+    who = _plain(row.get("fatalities_source"))
+    return f"Deaths reported: {int(fatalities)}" + (f" ({who})" if who else "")

@@ -75,7 +75,12 @@ def build_dataset(
 
 def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Dataset:
     """The same dataset with only the events in `keep`; counts and spread are recomputed over the
-    same days (regions are not placed again)."""
+    same days (regions are not placed again).
+
+    Its fingerprint hashes which events were kept: two different filters of one dataset must
+    never share a cache key (and so a map), whatever their label.
+    """
+    keep = np.asarray(keep, dtype=bool)
     events = dataset.events[keep].reset_index(drop=True)
     counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.days)
     onset_table = onsets(events, dataset.regions)
@@ -87,7 +92,7 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
         onsets=onset_table,
         diffusion=diffusion_classes(events, dataset.regions),
         tree=spread_tree(onset_table),
-        fingerprint=hashlib.sha256(f"{dataset.fingerprint}|{label}".encode()).hexdigest(),
+        fingerprint=_derived_fingerprint(dataset.fingerprint, "kept", np.packbits(keep).tobytes()),
     )
 
 
@@ -124,7 +129,7 @@ def by_hour(dataset: Dataset) -> Dataset:
         onsets=onset_table,
         diffusion=diffusion_classes(events, dataset.regions),
         tree=spread_tree(onset_table),
-        fingerprint=hashlib.sha256(f"{dataset.fingerprint}|hour".encode()).hexdigest(),
+        fingerprint=_derived_fingerprint(dataset.fingerprint, "by hour"),
         step="hour",
     )
 
@@ -139,6 +144,13 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         notes=result.notes,
         attribution=ACLED_ATTRIBUTION if result.format == "acled" else None,
     )
+
+
+def _derived_fingerprint(base: str, how: str, detail: bytes = b"") -> str:
+    """The fingerprint of a dataset derived from `base` by `how`, with what defines it."""
+    digest = hashlib.sha256(f"{base}|{how}|{len(detail)}|".encode())
+    digest.update(detail)
+    return digest.hexdigest()
 
 
 def _fingerprint(events: pd.DataFrame, regions: gpd.GeoDataFrame) -> str:

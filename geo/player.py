@@ -1,8 +1,9 @@
 """Day-by-day playback inside the map: all per-day values go to the browser once, and a day
 change is a tiny command that restyles regions and filters event points, never a new map.
 
-`add_day_player` embeds the per-region daily series, the playback controls (play/pause, step,
-first/last, speed, loop) and `window.qantarShow(state)` in the map's script. Playback runs in the
+`StoryLayer` embeds the regions, the event points, the per-region series, the playback controls
+(play/pause, step, first/last, speed, loop) and `window.qantarShow(state)` in the map's script,
+as data (geo.htmlsafe.script_json), never as template source. Playback runs in the
 browser; the map tells Streamlit the chosen day when the person pauses or steps (through
 `window.Streamlit.setComponentValue`, where the map runs inside streamlit-folium), and Streamlit
 moves the map by calling `window.qantarCommand(state)` with `PlayerState.as_json()` (see
@@ -20,21 +21,24 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.aggregate import MODES, values_at
-from geo.assets import STREAMLIT_STATIC, AssetSource
+from geo.aggregate import MODES
+from geo.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
+from geo.htmlsafe import RenderedOnce, script_json
 from geo.mapview import (
     CLASS_COLOURS,
+    EVENT_TYPE_COLOURS,
     ZERO_COLOUR,
     Bins,
     add_basemap,
-    add_choropleth,
-    add_event_points,
     base_map,
+    event_features,
+    region_features,
     value_bins,
 )
+from geo.panel import frame_alt_text
 from geo.pipeline import Dataset
 
 COUNT_METRICS = ("events", "fatalities")
@@ -50,6 +54,15 @@ DIFFUSION_COLOURS = {
     "containment": "#0072B2",
     "relocation": "#CC79A7",
 }
+ONSET_PREFIX = {"day": "D+", "hour": "H+"}
+"""Onset labels count frames since the origin: days, or hours when stepping by hour."""
+METRIC_NAMES = {
+    "events": "Events",
+    "fatalities": "Deaths reported",
+    "onset": "First protest",
+    "diffusion": "Diffusion class",
+}
+"""The map's name for each metric (legend titles, region names for screen readers)."""
 FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
 """Per time step: the frame's id (data-qantar-day) and its label on the map."""
 CLUSTER_THRESHOLD = 2000
@@ -91,10 +104,15 @@ class PlayerState:
         )
 
 
-def player_payload(dataset: Dataset) -> dict:
-    """Everything the player needs for every day, ready for JSON (names HTML-escaped)."""
+def player_payload(dataset: Dataset, *, cluster: bool = False) -> dict:
+    """Everything the player needs for every frame, ready for `script_json`.
+
+    Text is plain (names, the event lines): the browser puts it on the page as text. The one
+    exception is `attribution_html`, which Leaflet's attribution control inserts as HTML, so it
+    is HTML-escaped here.
+    """
     counts, regions = dataset.counts, dataset.regions
-    days = list(pd.DatetimeIndex(sorted(counts["date"].drop_duplicates())))
+    days = dataset.days
     series = {}
     for metric in COUNT_METRICS:
         wide = counts.pivot(index="region_id", columns="date", values=metric).reindex(columns=days)
@@ -108,29 +126,35 @@ def player_payload(dataset: Dataset) -> dict:
     }
     ids, names = regions["region_id"], regions["name_en"].astype(str)
     anchors = regions.geometry.representative_point()
+    prefix = ONSET_PREFIX[dataset.step]
+    placed = dataset.events[dataset.events["region_id"].notna()]
     return {
         "days": [d.strftime(FRAME_FORMATS[dataset.step][0]) for d in days],
         "labels": [d.strftime(FRAME_FORMATS[dataset.step][1]) for d in days],
+        "alt": [
+            frame_alt_text(dataset.onsets, len(regions), day, step=dataset.step) for day in days
+        ],
         "series": series,
-        "names": {rid: html.escape(name) for rid, name in zip(ids, names, strict=True)},
-        "plain_names": dict(zip(ids, names, strict=True)),
+        "names": dict(zip(ids, names, strict=True)),
         "edges": {metric: list(b.edges) for metric, b in bins.items()},
         "legend": {
             **{metric: b.labels() for metric, b in bins.items()},
             "onset": [
                 *(
-                    (c, f"D+{k}" + ("+" if k == len(ONSET_COLOURS) - 1 else ""))
+                    (c, f"{prefix}{k}" + ("+" if k == len(ONSET_COLOURS) - 1 else ""))
                     for k, c in enumerate(ONSET_COLOURS)
                 ),
                 (ZERO_COLOUR, "not yet"),
             ],
             "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
         },
+        "metric_names": METRIC_NAMES,
+        "type_colours": list(EVENT_TYPE_COLOURS.items()),
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
         "onset": onset,
         "origin_day": min((i for i in onset.values() if i is not None), default=0),
-        "onset_prefix": "H+" if dataset.step == "hour" else "D+",
+        "onset_prefix": prefix,
         "onset_colours": list(ONSET_COLOURS),
         "diffusion": _diffusion_codes(dataset.diffusion, ids, days),
         "diffusion_names": list(DIFFUSION_COLOURS),
@@ -138,7 +162,7 @@ def player_payload(dataset: Dataset) -> dict:
         "anchors": {
             rid: [round(p.y, 4), round(p.x, 4)] for rid, p in zip(ids, anchors, strict=True)
         },
-        "attribution": html.escape(" · ".join(filter(None, [dataset.attribution, CREDITS]))),
+        "attribution_html": html.escape(" · ".join(filter(None, [dataset.attribution, CREDITS]))),
         "tree": [
             {
                 "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],
@@ -148,6 +172,9 @@ def player_payload(dataset: Dataset) -> dict:
             for row in dataset.tree.itertuples()
             if pd.notna(row.parent_region_id)
         ],
+        "regions": region_features(regions),
+        "events": event_features(placed, days),
+        "cluster": cluster,
     }
 
 
@@ -161,29 +188,23 @@ def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, frames: lis
     return {rid: row.tolist() for rid, row in wide.iterrows()}
 
 
-class DayPlayer(MacroElement):
-    """Defines window.qantarShow(state) for the map it is added to."""
+class StoryLayer(JSCSSMixin, RenderedOnce):
+    """The regions, the event points, their labels and arrows, and the day player, as one layer.
 
-    def __init__(self, payload: dict, initial: PlayerState):
-        super().__init__()
-        self._name = "DayPlayer"
-        self._template = _player_template()
-        self.payload = payload
-        self.initial = initial.as_json()
-
-
-def add_day_player(
-    m: folium.Map,
-    dataset: Dataset,
-    initial: PlayerState,
-) -> folium.Map:
-    """Embed the per-day data and the playback controls in `m` and show `initial`.
-
-    Call it after the regions and events are added: it finds them by their class names.
-    Playback starts paused.
+    It owns how every region and point looks on every frame (folium's GeoJson layers would
+    restore a stale style on hover, and would put data text into template source): the data
+    goes into its script once, as `script_json`, and `window.qantarShow(state)` draws a frame.
     """
-    DayPlayer(player_payload(dataset), initial).add_to(m)
-    return m
+
+    def __init__(self, payload: dict, initial: PlayerState, *, source: AssetSource):
+        super().__init__()
+        self._name = "StoryLayer"
+        self._template = _player_template()
+        self.payload_json = script_json(payload)
+        self.initial_json = initial.as_json()
+        if payload["cluster"]:
+            self.default_js = [(CLUSTER_JS[0], source.url(CLUSTER_JS[1]))]
+            self.default_css = [(name, source.url(path)) for name, path in CLUSTER_CSS]
 
 
 @cache
@@ -206,8 +227,7 @@ def story_map(
     m = base_map(source=source, online_tiles=online_tiles)
     if basemap is not None:
         add_basemap(basemap, m)
-    first_day = values_at(dataset.counts, dataset.days[0], "daily")
-    add_choropleth(dataset.regions, first_day, value_bins(1, "events"), m=m, caption="Events")
-    placed = dataset.events[dataset.events["region_id"].notna()]
-    add_event_points(placed, m, days=dataset.days, cluster=len(placed) > CLUSTER_THRESHOLD)
-    return add_day_player(m, dataset, initial or PlayerState(day=0))
+    placed = int(dataset.events["region_id"].notna().sum())
+    payload = player_payload(dataset, cluster=placed > CLUSTER_THRESHOLD)
+    StoryLayer(payload, initial or PlayerState(day=0), source=source).add_to(m)
+    return m

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 import geo
-from geo import export, mapview
+from geo import export, mapview, player
 from geo.aggregate import region_day_counts
 from geo.paths import VENDOR_DIR
 
@@ -291,11 +291,8 @@ def test_spread_mp4_is_an_mp4_or_says_why_not(three_squares, counts, placed):
 
 
 def squares_map(three_squares, counts, placed) -> folium.Map:
-    days = sorted(counts["date"].unique())
-    m = mapview.base_map()
-    values = geo.values_at(counts, days[-1], "cumulative")
-    mapview.add_choropleth(three_squares, values, mapview.value_bins(3, "events"), m=m)
-    return mapview.add_event_points(placed, m, days=days)
+    dataset = geo.build_dataset(placed.drop(columns="region_id"), three_squares, name="sq.csv")
+    return player.story_map(dataset, basemap=None)
 
 
 def test_standalone_html_inlines_leaflet_and_loads_nothing_from_outside(

@@ -10,6 +10,7 @@ import pytest
 from geo import mapview, player
 from geo.assets import STREAMLIT_STATIC, VENDORED_FILES
 from geo.paths import VENDOR_DIR
+from geo.pipeline import build_dataset
 
 XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
 
@@ -42,14 +43,14 @@ def test_map_asks_only_for_local_assets(three_squares):
     assert STREAMLIT_STATIC.url("x.js") == "/app/static/vendor/x.js"
 
 
-def test_choropleth_colours_follow_the_classes(three_squares):
+def test_region_colours_follow_the_classes(events, three_squares):
     bins = mapview.value_bins(8, "events")
-    values = pd.DataFrame({"region_id": ["a", "b", "c"], "events": [0, 1, 8]})
-    html = mapview.add_choropleth(three_squares, values, bins).get_root().render()
     assert bins.colour(0) == mapview.ZERO_COLOUR
+    assert bins.colour(1) == mapview.CLASS_COLOURS[0]
     assert bins.colour(8) == mapview.CLASS_COLOURS[-1]
-    assert mapview.CLASS_COLOURS[0] in html and mapview.CLASS_COLOURS[-1] in html
-    assert html.count('"className": "qantar-region"') == 1
+    payload = player.player_payload(build_dataset(events, three_squares, name="hand.csv"))
+    assert payload["colours"] == list(mapview.CLASS_COLOURS)
+    assert [f["properties"]["region_id"] for f in payload["regions"]["features"]] == ["a", "b", "c"]
 
 
 def test_bins_cover_the_maximum_with_labels():
@@ -59,30 +60,27 @@ def test_bins_cover_the_maximum_with_labels():
     assert bins.labels()[-1][1].endswith("+")
 
 
-def test_data_text_is_escaped_before_it_reaches_html(events, three_squares):
-    m = mapview.add_event_points(events)
+def test_data_text_reaches_the_page_only_as_json_strings(events, three_squares):
     named = three_squares.assign(name_en=[XSS, "B", "C"])
-    mapview.add_choropleth(
-        named,
-        pd.DataFrame({"region_id": ["a"], "events": [1]}),
-        mapview.value_bins(1, "events"),
-        m=m,
-    )
-    html = m.get_root().render()
-    assert "<img src=x" not in html
-    assert "<script>alert(2)" not in html
-    # Escaped once by us (&lt;), then made JSON-safe by folium's tojson (& -> \u0026).
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    dataset = build_dataset(events, named, name="hand.csv")
+    page = player.story_map(dataset, basemap=None).get_root().render()
+    assert "<img src=x" not in page
+    assert "<script>alert(2)" not in page
+    # In JSON strings, <, >, {, } and & are \u escapes: the browser reads back the exact text.
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    payload = player.player_payload(dataset)
+    assert payload["names"]["a"] == XSS  # plain text: the browser shows it with textContent
+    assert {payload["events"]["features"][0]["properties"][k] for k in ("place", "notes")} == {XSS}
 
 
 def test_region_level_locations_are_hollow(events):
-    html = mapview.add_event_points(events).get_root().render()
-    assert '"approximate": true' in html and '"approximate": false' in html
+    days = sorted(events["event_date"])
+    features = mapview.event_features(events, days)["features"]
+    assert [f["properties"]["approximate"] for f in features] == [False, True]
+    assert [f["properties"]["day"] for f in features] == [0, 1]
 
 
 def test_player_embeds_the_daily_series_and_days(events, three_squares):
-    from geo.pipeline import build_dataset
-
     dataset = build_dataset(events, three_squares, name="hand.csv")
     payload = player.player_payload(dataset)
     assert payload["days"] == ["2022-01-02", "2022-01-03"]
@@ -94,7 +92,7 @@ def test_player_embeds_the_daily_series_and_days(events, three_squares):
     assert payload["names"]["a"] == "A"
     html = player.story_map(dataset, basemap=None).get_root().render()
     assert "window.qantarShow = function" in html
-    assert '"day": 0' in html and '"day": 1' in html
+    assert '"day":0' in html and '"day":1' in html
 
 
 def test_player_state_is_small_json():
@@ -123,14 +121,16 @@ def test_player_state_is_validated(field, value, message):
         player.PlayerState(day=0, **{field: value})
 
 
-def test_dense_points_are_clustered_with_local_assets(events):
-    html = mapview.add_event_points(events, cluster=True).get_root().render()
-    assert "L.markerClusterGroup" in html
+def test_dense_points_are_clustered_with_local_assets(events, three_squares, monkeypatch):
+    monkeypatch.setattr(player, "CLUSTER_THRESHOLD", 1)
+    dataset = build_dataset(events, three_squares, name="hand.csv")
+    html = player.story_map(dataset, basemap=None).get_root().render()
+    assert '"cluster":true' in html and "L.markerClusterGroup" in html
     assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert "cdnjs" not in html and "jsdelivr" not in html
 
 
 def test_points_grow_with_reported_deaths(events):
-    html = mapview.add_event_points(events).get_root().render()
-    assert '"radius": 4.0' in html  # no deaths reported
-    assert '"radius": 7.5' in html  # 2 deaths: 4 + 2.5 * sqrt(2), rounded
+    features = mapview.event_features(events, sorted(events["event_date"]))["features"]
+    assert features[0]["properties"]["radius"] == 4.0  # no deaths reported
+    assert features[1]["properties"]["radius"] == 7.5  # 2 deaths: 4 + 2.5 * sqrt(2), rounded
