@@ -32,6 +32,7 @@ from geo import spread
 from geo.aggregate import MODES, region_day_counts
 from geo.dates import DAY_FIRST, MONTH_FIRST
 from geo.errors import EventDataError, Problem, QantarError, summarize_problems
+from geo.event_table import event_table
 from geo.importers import FORMATS, ImportResult, read_events
 from geo.paths import BUNDLED_EVENTS, REGION_LAYOUTS
 from geo.placing import PLACE_METHODS, PlacedEvents, place_events
@@ -39,8 +40,8 @@ from geo.regions import layout_for_dates, load_regions
 
 PROG = "python -m geo"
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
-EXPORTS = ("region-days", "onsets", "geojson", "png", "gif", "html")
-TEXT_EXPORTS = frozenset({"region-days", "onsets", "geojson", "html"})
+EXPORTS = ("events", "region-days", "onsets", "geojson", "png", "gif", "html")
+TEXT_EXPORTS = frozenset({"events", "region-days", "onsets", "geojson", "html"})
 METRICS = ("events", "fatalities")
 """As geo.export.METRICS (not imported here: geo.export pulls in folium, which only `export`
 needs)."""
@@ -501,6 +502,9 @@ class _Data:
         from geo import export  # matplotlib, folium and Pillow load only when exporting
 
         credit = self.attribution
+        if args.what == "events":
+            table = event_table(self.events, self.imported.duplicates, self.imported.problems)
+            return export.event_table_csv(table, attribution=credit)
         if args.what == "region-days":
             return export.region_day_csv(self.counts, self.regions, attribution=credit)
         if args.what == "onsets":

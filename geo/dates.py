@@ -256,7 +256,9 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
         notes += naive_notes
     bad = (present & parsed.isna().to_numpy()) | ~present
     if utc and naive.any():
-        naive_ok = naive & ~bad
+        # A day without a time (GDELT 1.0's DATEADDED) stays that day: UTC midnight is morning
+        # of the same day in every Kazakh zone.
+        naive_ok = naive & ~bad & (parsed != parsed.dt.normalize()).to_numpy()
         as_utc = parsed[naive_ok].dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
         instants[naive_ok] = as_utc
         parsed[naive_ok] = as_utc.dt.tz_localize(None)

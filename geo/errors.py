@@ -34,6 +34,33 @@ class Problem:
         }
 
 
+def summarize_problems(
+    problems: tuple[Problem, ...] | list[Problem], *, examples: int = 3
+) -> list[str]:
+    """The problems as lines to show a person: one line per problem, except that a message
+    repeated on many rows of one column (a whole date column in a form not read) is one line
+    with its count and a few example rows. The full list stays in the problems themselves."""
+    groups: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.file, problem.column, problem.message), []).append(problem)
+    # A whole-column problem (row None, a column) already speaks for that column's rows.
+    summarised = {(p.file, p.column) for p in problems if p.row is None and p.column is not None}
+    lines = []
+    for (file, column, message), group in groups.items():
+        if (file, column) in summarised and all(p.row is not None for p in group):
+            continue
+        if len(group) <= examples + 1 or any(p.row is None for p in group):
+            lines += [str(p) for p in group]
+            continue
+        where = file + (f", column '{column}'" if column is not None else "")
+        shown = "; ".join(
+            f"row {p.row}" + ("" if p.value is None else f" (got {p.value!r})")
+            for p in group[:examples]
+        )
+        lines.append(f"{where}: {len(group):,} rows: {message}; e.g. {shown}")
+    return lines
+
+
 class QantarError(Exception):
     """Base class of every error the geo core raises on purpose."""
 
@@ -48,8 +75,9 @@ class EventDataError(QantarError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems = tuple(problems)
-        shown = "; ".join(str(p) for p in self.problems[:5])
-        more = len(self.problems) - 5
+        lines = summarize_problems(self.problems)
+        shown = "; ".join(lines[:5])
+        more = len(lines) - 5
         super().__init__(shown + (f"; and {more} more problem(s)" if more > 0 else ""))
 
 

@@ -145,6 +145,12 @@ def onset_csv(onset_table: pd.DataFrame, *, attribution: str | None = None) -> b
     return _csv_bytes(table, attribution)
 
 
+def event_table_csv(table: pd.DataFrame, *, attribution: str | None = None) -> bytes:
+    """The cleaned event table (`geo.event_table.event_table`) as UTF-8 CSV: one row per input
+    row, missing values empty. Credits: a final `attribution` column, as in `region_day_csv`."""
+    return _csv_bytes(table, attribution)
+
+
 def region_days_geojson(
     counts: pd.DataFrame, regions: gpd.GeoDataFrame, *, attribution: str | None = None
 ) -> bytes:
