@@ -18,6 +18,7 @@ from geo.charts import (
     selected_date,
     timeline_chart,
     units_affected_chart,
+    with_day_shown,
 )
 from geo.context import load_context
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
@@ -108,4 +109,5 @@ __all__ = [
     "units_affected_per_day",
     "validate_events",
     "values_at",
+    "with_day_shown",
 ]

@@ -11,6 +11,8 @@ The timeline has a point selection named `SELECTION_NAME` ("day") on the bars' `
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ import pandas as pd
 SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
 OTHER_TYPE_COLOUR = "#999999"
+DAY_SHOWN = "Day shown"
+"""Description of the bold rule at the day shown (and its tooltip's title)."""
 WINDOW_FILL = "#888888"
 DEATHS_COLOUR = "#000000"
 NEW_UNITS_COLOUR = "#D55E00"
@@ -108,6 +112,42 @@ def selected_date(selection_state: Mapping | Sequence | None) -> pd.Timestamp | 
     return None if value is None else _parse_day(value)
 
 
+def with_day_shown(spec: dict, current_date) -> dict:
+    """`spec` with the day shown: what `.to_dict()` of the chart drawn with `current_date` gives.
+
+    `spec` is `timeline_chart(...)` or `units_affected_chart(...)` drawn with `current_date=None`,
+    as a dict. Adding the bold rule and the description's sentence to it is a few dict operations,
+    where drawing and validating the chart again costs hundreds of milliseconds, so a view can
+    cache the spec per dataset and move only the day. The day must lie on the chart's time scale
+    (a chart drawn without a day spans its data, its milestones and `days`).
+    """
+    day = _day_or_raise(current_date, "current_date")
+    x = _time_encoding(spec)
+    first, end = (
+        pd.Timestamp(year=d["year"], month=d["month"], day=d["date"]) for d in x["scale"]["domain"]
+    )
+    if not first <= day < end:
+        raise ValueError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
+    values = [
+        {"at": _iso_z_one(day + _NOON), "date": f"{day:%Y-%m-%d}", "day_text": _long_day(day)}
+    ]
+    name = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+    rule = {
+        "data": {"name": name},
+        "mark": {"type": "rule", "color": "#000000", "description": DAY_SHOWN, "strokeWidth": 3},
+        "encoding": {
+            "tooltip": [{"field": "day_text", "title": DAY_SHOWN, "type": "nominal"}],
+            "x": {**x, "field": "at", "type": "temporal", "title": "Date"},
+        },
+    }
+    return {
+        **spec,
+        "layer": [*spec["layer"], rule],
+        "datasets": {**spec["datasets"], name: values},
+        "description": spec["description"] + _day_shown_sentence(day),
+    }
+
+
 def units_affected_chart(
     per_day: pd.DataFrame,
     current_date,
@@ -183,8 +223,8 @@ def units_affected_chart(
         ),
         description=(
             f"Bar chart of first-level units affected by unrest, cumulative by day: "
-            f"{total} unit(s) by {_long_day(newest.max()) if len(newest) else 'no day'}"
-            + (f"; the day shown is {_long_day(current_date)}." if current_date else ".")
+            f"{total} unit(s) by {_long_day(newest.max()) if len(newest) else 'no day'}."
+            + _day_shown_sentence(current_date)
         ),
     )
 
@@ -614,10 +654,25 @@ def _current_day_layers(current_date, x_scale: alt.Scale) -> list[alt.Chart]:
     )
     rule = (
         alt.Chart(frame)
-        .mark_rule(color="#000000", strokeWidth=3, description="Day shown")
-        .encode(x=_at_x("at", x_scale), tooltip=[alt.Tooltip("day_text:N", title="Day shown")])
+        .mark_rule(color="#000000", strokeWidth=3, description=DAY_SHOWN)
+        .encode(x=_at_x("at", x_scale), tooltip=[alt.Tooltip("day_text:N", title=DAY_SHOWN)])
     )
     return [rule]
+
+
+def _day_shown_sentence(current_date) -> str:
+    if current_date is None:
+        return ""
+    return f" The day shown is {_long_day(_day_or_raise(current_date, 'current_date'))}."
+
+
+def _time_encoding(spec: dict) -> dict:
+    """The x encoding's scale and axis, shared by every layer of a time chart."""
+    for layer in spec.get("layer", []):
+        x = layer.get("encoding", {}).get("x", {})
+        if "scale" in x:
+            return {"axis": x["axis"], "scale": x["scale"]}
+    raise ValueError("spec has no layer on a time scale")
 
 
 def _timeline_subtitle(marks: _ContextMarks, deaths: pd.DataFrame) -> list[str]:
@@ -652,9 +707,7 @@ def _timeline_description(
     if len(marks.labels):
         items = marks.labels[["label", "dates"]].itertuples(index=False)
         text += " Milestones: " + "; ".join(f"{i.label} ({i.dates})" for i in items) + "."
-    if current_date is not None:
-        text += f" The day shown is {_long_day(_day_or_raise(current_date, 'current_date'))}."
-    return text
+    return text + _day_shown_sentence(current_date)
 
 
 def _context_tooltip() -> list[alt.Tooltip]:

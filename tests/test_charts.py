@@ -15,6 +15,7 @@ from geo.charts import (
     selected_date,
     timeline_chart,
     units_affected_chart,
+    with_day_shown,
 )
 from geo.context import CONTEXT_CSV, load_context
 from geo.errors import EventDataError
@@ -501,3 +502,42 @@ def test_timeline_accepts_the_bundled_context(bundled_events):
         if layer["mark"].get("stroke") is None
     ]
     assert sorted(labels) == sorted(context["label"])
+
+
+# --- the day shown, added to a cached spec ------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["2022-01-02", "2022-01-03"])
+def test_adding_the_day_to_a_timeline_spec_equals_drawing_it_with_that_day(
+    per_day_by_type, fatalities, day
+):
+    context = load_context()
+    drawn = timeline_chart(
+        per_day_by_type, fatalities, context, pd.Timestamp(day), type_colours=COLOURS
+    ).to_dict()
+    cached = timeline_chart(per_day_by_type, fatalities, context, None, type_colours=COLOURS)
+    assert with_day_shown(cached.to_dict(), pd.Timestamp(day)) == drawn
+
+
+@pytest.mark.parametrize("day", ["2022-01-01", "2022-01-04", "2022-01-06"])
+def test_adding_the_day_to_a_units_spec_equals_drawing_it_with_that_day(per_day, day):
+    span = ("2022-01-01", "2022-01-06")
+    drawn = units_affected_chart(per_day, pd.Timestamp(day), days=span).to_dict()
+    cached = units_affected_chart(per_day, None, days=span).to_dict()
+    assert with_day_shown(cached, pd.Timestamp(day)) == drawn
+    [rule] = by_description(with_day_shown(cached, pd.Timestamp(day)), "Day shown")
+    assert [r["at"] for r in values(with_day_shown(cached, day), rule)] == [f"{day}T12:00:00Z"]
+
+
+def test_adding_the_day_leaves_the_cached_spec_as_it_was(per_day):
+    cached = units_affected_chart(per_day, None).to_dict()
+    before = repr(cached)
+    with_day_shown(cached, "2022-01-03")
+    assert repr(cached) == before
+    assert by_description(cached, "Day shown") == []
+
+
+def test_a_day_outside_the_cached_charts_days_is_refused(per_day):
+    cached = units_affected_chart(per_day, None).to_dict()  # spans 2-4 January
+    with pytest.raises(ValueError, match="current_date 2022-01-05 is outside the chart's days"):
+        with_day_shown(cached, "2022-01-05")
