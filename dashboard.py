@@ -17,18 +17,27 @@ import geo
 from geo import export, player
 from geo.aggregate import key_days
 from geo.filters import EventFilter, choices, filter_mask
+from geo.limits import UPLOAD_LIMITS
 from geo.mapview import EVENT_TYPE_COLOURS
 from geo.panel import frame_alt_text, region_events
 from geo.pipeline import (
     Dataset,
     build_dataset,
     by_hour,
-    dataset_from_import,
     has_times,
     restrict_dataset,
 )
 from geo.player import PlayerState
-from geo.viewstate import SPEEDS, WINDOW_DAYS, ViewChoices, ViewState, parse_view, view_query
+from geo.uploads import read_upload
+from geo.viewstate import (
+    DEATHS,
+    SPEEDS,
+    WINDOW_DAYS,
+    ViewChoices,
+    ViewState,
+    parse_view,
+    view_query,
+)
 from ui import map_component
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
@@ -43,7 +52,11 @@ LAYOUT_LABELS = {
     "2022-01": "January 2022 (17)",
     "current": "Current (20)",
 }
-HASHED = {Dataset: lambda d: d.fingerprint, EventFilter: repr}
+# The name is part of a dataset's key: the same bytes uploaded under two names are two datasets,
+# and no reader sees another's file name.
+HASHED = {Dataset: lambda d: (d.fingerprint, d.name), EventFilter: repr}
+CACHE_BOUNDS = {"max_entries": 32, "ttl": "1h"}
+"""Every per-view cache is bounded, so memory plateaus however many views and uploads pass."""
 MAP_HEIGHT = 600
 FRAME_LENGTH = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 PROBLEMS_SHOWN = 200
@@ -63,9 +76,16 @@ def basemap():
     return geo.load_basemap()
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED)
 def shown(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
-    """The dataset as the view shows it: filtered, then stepped by day or by hour."""
+    """The dataset as the view shows it: filtered, then stepped by day or by hour (the dataset
+    itself when neither, never a cached copy of it)."""
+    if chosen.is_empty and step == "day":
+        return dataset
+    return derived(dataset, chosen, step)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+def derived(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
     if not chosen.is_empty:
         dataset = restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
     return by_hour(dataset) if step == "hour" else dataset
@@ -81,7 +101,7 @@ def as_frame(stamp, step: str):
     return stamp.to_pydatetime() if step == "hour" else stamp.date()
 
 
-@st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED)
+@st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
 def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles)
     return map_component.prepared_args(m, key="map")
@@ -101,28 +121,55 @@ def main() -> None:
     days = frames_of(dataset)
     st.session_state["days"] = days
     keep_view_within(dataset, days)
+    dated_view_ui(
+        dataset, days, frames_of(base), mode, window, metric, arrows, online_tiles, chosen_filter
+    )
+
+
+@st.fragment
+def dated_view_ui(
+    dataset: Dataset,
+    days: list,
+    base_days: list,
+    mode,
+    window,
+    metric,
+    arrows,
+    online_tiles,
+    chosen_filter,
+) -> None:
+    """Everything that follows the date, and only the open tab of it.
+
+    A fragment: moving the date, a jump button, the map's player, a click in the timeline, the
+    region or the tab rerun only this, not the data, the sidebar's options and filters above.
+    """
     date = date_ui(days, dataset)
     view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
-    query = view_query(view, default_view(frames_of(base)))
+    query = view_query(view, default_view(base_days))
     st.query_params.from_dict(query)
     share_ui(query)
     map_component.show_state(player_state(view, days).as_json())
 
-    map_tab, spread_tab, data_tab = st.tabs(["Map", "Spread", "Data and exports"])
-    with map_tab:
-        map_column, side_column = st.columns([3, 2])
-        with map_column:
-            map_ui(dataset, view)
-        with side_column:
-            region_table_ui(dataset, view)
-            region_panel_ui(dataset, view)
-        timeline_ui(dataset, view)
-    with spread_tab:
-        spread_ui(dataset, view)
-    with data_tab:
-        report_ui(dataset)
-        exports_ui(dataset, view, days)
-        sources_ui()
+    map_tab, spread_tab, data_tab = st.tabs(
+        ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
+    )
+    if map_tab.open:
+        with map_tab:
+            map_column, side_column = st.columns([3, 2])
+            with map_column:
+                map_ui(dataset, view)
+            with side_column:
+                region_table_ui(dataset, view)
+                region_panel_ui(dataset, view)
+            timeline_ui(dataset, view)
+    if spread_tab.open:
+        with spread_tab:
+            spread_ui(dataset, view)
+    if data_tab.open:
+        with data_tab:
+            report_ui(dataset)
+            exports_ui(dataset, view, days)
+            sources_ui()
 
 
 def dataset_ui() -> Dataset:
@@ -148,32 +195,34 @@ def dataset_ui() -> Dataset:
 
 
 def uploaded_dataset_ui(upload, layout: str) -> Dataset:
-    """Import, then place and count, saying which step a large file is at."""
-    with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
-        imported = imported_file(upload.file_id, upload.name, _content=upload.getvalue())
-        status.update(label=f"Placing {len(imported.events):,} events in regions…")
-        dataset = uploaded_dataset(upload.file_id, upload.name, layout, _imported=imported)
-        status.update(
-            label=f"{upload.name}: {int(dataset.events['region_id'].notna().sum()):,} of "
-            f"{len(dataset.events) + len(dataset.problems):,} rows placed",
-            state="complete",
-            expanded=False,
-        )
+    """Read, place and count the upload in a capped worker process (geo.uploads), saying which
+    step it is at. The result lives in this session only, never in a cache another reader could
+    hit, and goes with the session; a new upload replaces it."""
+    key = (upload.file_id, upload.name, layout)
+    kept = st.session_state.get("uploaded")
+    if kept is None or kept[0] != key:
+        st.session_state.pop("uploaded", None)  # the previous upload's memory goes first
+        with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
+            try:
+                dataset = read_upload(
+                    upload.getvalue(),
+                    upload.name,
+                    layout,
+                    UPLOAD_LIMITS,
+                    on_progress=lambda line: status.update(label=line),
+                )
+            except geo.QantarError:
+                status.update(label=f"{upload.name} could not be used", state="error")
+                raise
+        kept = st.session_state["uploaded"] = (key, dataset)
+    dataset = kept[1]
+    st.status(
+        f"{upload.name}: {int(dataset.events['region_id'].notna().sum()):,} of "
+        f"{len(dataset.events) + len(dataset.problems):,} rows placed",
+        state="complete",
+        expanded=False,
+    )
     return dataset
-
-
-# Uploads are keyed by Streamlit's file_id (one per uploaded file), not by hashing the content,
-# which for a large file would cost more on every rerun than the cache saves.
-@st.cache_data(show_spinner=False, max_entries=4)
-def imported_file(file_id: str, name: str, *, _content: bytes) -> geo.ImportResult:
-    return geo.read_events(_content, name=name)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def uploaded_dataset(file_id: str, name: str, layout: str, *, _imported) -> Dataset:
-    if layout == "auto":
-        layout = geo.layout_for_dates(_imported.events["event_date"])
-    return dataset_from_import(_imported, geo.load_regions(layout), name=name)
 
 
 def default_view(days: list[dt.date]) -> ViewState:
@@ -197,8 +246,9 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
     view, notices = parse_view(params, allowed, default_view(days))
     if view.dataset == "upload" and st.session_state.get("upload") is None:
         notices.append(
-            "This link was made with an uploaded file, which links cannot carry: "
-            "showing the bundled data. Upload the file to see that view."
+            "This view was made with an uploaded file, and that file is gone: a link cannot "
+            "carry a file, and an upload is dropped when its reader leaves or the server "
+            "restarts. Showing the bundled data; upload the file again to see that view."
         )
     st.session_state.update(
         date=view.date,
@@ -220,8 +270,12 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
         view_restored=True,
     )
     st.session_state.setdefault("speed", 1.0)
-    for notice in notices:
-        st.warning(notice, icon="⚠️")
+    if notices:  # one notice, however many parameters were ignored
+        st.warning(
+            "**This link's view was not fully restored.**\n"
+            + "".join(f"\n- {notice}" for notice in notices),
+            icon="⚠️",
+        )
 
 
 def keep_view_within(dataset: Dataset, days: list[dt.date]) -> None:
@@ -292,7 +346,9 @@ def filters_ui(events: pd.DataFrame) -> EventFilter:
             format_func={1: "exact place", 2: "nearby town", 3: "region-level"}.get,
         )
         deaths = st.checkbox("Only events with reported deaths, in range", key="deaths")
-        deaths_range = st.slider("Deaths", 0, 100, key="deaths_range", disabled=not deaths)
+        deaths_range = st.slider(
+            "Deaths", DEATHS.start, DEATHS.stop - 1, key="deaths_range", disabled=not deaths
+        )
     return EventFilter(
         event_types=tuple(types),
         sub_event_types=tuple(subtypes),
@@ -477,6 +533,8 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
             "deaths": st.column_config.NumberColumn("Deaths"),
             "deaths_reported_by": "Deaths reported by",
             "sub_type": "Sub-type",
+            "time": st.column_config.TextColumn("Time (local)", help="~ = approximate"),
+            "disputed": st.column_config.TextColumn("Other sources say"),
             "when": "Date precision",
             "where": "Place precision",
         },
@@ -488,23 +546,9 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
 
 def timeline_ui(dataset: Dataset, view: ViewState) -> None:
     """Events per day, whatever the step: hourly frames are summed into their day."""
-    days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
-    per_day = geo.events_per_day(days)
-    deaths = (
-        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
-        .groupby("date", as_index=False)["fatalities"]
-        .sum()
-    )
-    context = bundled_context() if view.dataset == "bundled" else None
-    chart = geo.timeline_chart(
-        per_day,
-        deaths,
-        context,
-        pd.Timestamp(view.date).normalize(),
-        type_colours=EVENT_TYPE_COLOURS,
-    )
-    st.altair_chart(
-        chart,
+    spec = timeline_spec(dataset, with_context=view.dataset == "bundled")
+    st.vega_lite_chart(
+        geo.with_day_shown(spec, pd.Timestamp(view.date).normalize()),
         on_select=date_from_timeline,
         selection_mode=geo.SELECTION_NAME,
         key="timeline",
@@ -516,12 +560,40 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
         "are shown separately below."
     )
     if view.dataset == "bundled":
-        st.altair_chart(geo.national_toll_chart(national_tolls()), width="stretch")
+        st.vega_lite_chart(national_toll_spec(), width="stretch")
+
+
+# Chart specs are drawn (and validated by Altair, hundreds of milliseconds) once per dataset; a
+# rerun adds only the day shown (geo.with_day_shown).
+@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
+    days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
+    per_day = geo.events_per_day(days)
+    deaths = (
+        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
+        .groupby("date", as_index=False)["fatalities"]
+        .sum()
+    )
+    context = bundled_context() if with_context else None
+    chart = geo.timeline_chart(per_day, deaths, context, None, type_colours=EVENT_TYPE_COLOURS)
+    return chart.to_dict()
 
 
 @st.cache_data(show_spinner=False)
-def national_tolls() -> pd.DataFrame:
-    return geo.national_tolls(geo.load_official_tolls())
+def national_toll_spec() -> dict:
+    return geo.national_toll_chart(geo.national_tolls(geo.load_official_tolls())).to_dict()
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+def units_affected_spec(dataset: Dataset) -> dict:
+    per_day = geo.units_affected_per_day(dataset.onsets)
+    span = (dataset.days[0].normalize(), dataset.days[-1].normalize())
+    return geo.units_affected_chart(per_day, None, days=span).to_dict()
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+def onset_distance_spec(dataset: Dataset) -> dict:
+    return geo.onset_distance_chart(dataset.onsets, geo.spread_speed(dataset.onsets)).to_dict()
 
 
 @st.cache_data(show_spinner=False)
@@ -539,13 +611,12 @@ def date_from_timeline() -> None:
 
 # ---- spread, report, exports -----------------------------------------------------------------
 def spread_ui(dataset: Dataset, view: ViewState) -> None:
-    fit = geo.spread_speed(dataset.onsets)
     left, right = st.columns(2)
     with left:
-        per_day = geo.units_affected_per_day(dataset.onsets)
-        st.altair_chart(geo.units_affected_chart(per_day, pd.Timestamp(view.date)), width="stretch")
+        day = pd.Timestamp(view.date).normalize()
+        st.vega_lite_chart(geo.with_day_shown(units_affected_spec(dataset), day), width="stretch")
     with right:
-        st.altair_chart(geo.onset_distance_chart(dataset.onsets, fit), width="stretch")
+        st.vega_lite_chart(onset_distance_spec(dataset), width="stretch")
     origin = dataset.onsets.attrs.get("origin")
     if origin is not None:
         st.caption(
@@ -561,6 +632,8 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
             "distance_km",
             "first_place",
             "first_source_url",
+            "disputes",
+            "note",
         ]
     ].copy()
     table.attrs = {}  # the origin is stated above; Arrow cannot carry it
@@ -574,6 +647,8 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
             "distance_km": st.column_config.NumberColumn("km from origin", format="%.0f"),
             "first_place": "First place",
             "first_source_url": st.column_config.LinkColumn("Source"),
+            "disputes": st.column_config.TextColumn("Other sources say"),
+            "note": "Note",
         },
         hide_index=True,
         width="stretch",

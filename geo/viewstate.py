@@ -1,7 +1,12 @@
 """The shareable view: what a link must carry to reopen exactly this view, and parsing it back.
 
 Parsing never fails: a missing parameter takes its default; an invalid or hostile one takes its
-default too and yields a notice that says what was ignored and what was expected.
+default too and yields a notice that says what was ignored and what was expected (one notice per
+parameter, however many of its values were bad). Numbers are ASCII digits only ('²' and '٣' are
+digits to Python, not to a link) within the range their control allows, and the work is bounded
+whatever the link's size: long values are refused unread, a list is read from its first
+_LONGEST_LIST characters, and at most _MOST_ITEMS of its values are looked up. A repeated key
+takes its last value, as browsers' forms do.
 """
 
 from __future__ import annotations
@@ -17,7 +22,13 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0)
 WINDOW_DAYS = range(2, 15)
 DATASETS = ("bundled", "upload")
 STEPS = ("day", "hour")
+DEATHS = range(0, 101)
+"""What the deaths filter's slider allows."""
 _SHOWN_VALUE_LENGTH = 40
+_SHOWN_ITEMS = 3
+_LONGEST_VALUE = 200
+_MOST_ITEMS = 1000
+_LONGEST_LIST = 1_000_000
 _LIST_FIELDS = ("types", "subtypes", "actors", "precision")
 
 
@@ -55,7 +66,8 @@ class ViewChoices:
 def parse_view(
     params: Mapping[str, Sequence[str]], choices: ViewChoices, default: ViewState
 ) -> tuple[ViewState, list[str]]:
-    """The view a URL asks for (each parameter's values as a list), and a notice per problem."""
+    """The view a URL asks for (each parameter's values as a list), and a notice per parameter
+    that had values to ignore."""
     notices: list[str] = []
     chosen: dict[str, object] = {}
     for name in (f.name for f in fields(ViewState)):
@@ -63,15 +75,17 @@ def parse_view(
         if not values:
             continue
         if name in _LIST_FIELDS:
-            items = [item for value in values for item in value.split(",") if item]
-            kept, rejected, expected = _PARSERS[name](items, choices)
-            for item in rejected:
-                notices.append(_notice(name, item, expected))
+            items = _items(values)
+            kept, rejected, expected = _PARSERS[name](items[:_MOST_ITEMS], choices)
+            rejected = [*rejected, *items[_MOST_ITEMS:]]
+            if rejected:
+                notices.append(_list_notice(name, rejected, expected))
             chosen[name] = kept
             continue
-        value, expected = _PARSERS[name](values[-1], choices)
+        text = values[-1]
+        value, expected = _PARSERS[name](text if len(text) <= _LONGEST_VALUE else "", choices)
         if value is None:
-            notices.append(_notice(name, values[-1], expected))
+            notices.append(_notice(name, text, expected))
         else:
             chosen[name] = value
     return replace(default, **chosen), notices
@@ -103,22 +117,48 @@ def _format(value: object) -> str:
     return str(value)
 
 
+def _items(values: list[str]) -> list[str]:
+    """The comma-separated items of a list parameter, from its first _LONGEST_LIST characters."""
+    text = ",".join(values[:_MOST_ITEMS])[:_LONGEST_LIST]
+    return [item for item in text.split(",") if item]
+
+
 def _notice(name: str, text: str, expected: str) -> str:
     return f"Ignored the link's {name}={_shown(text)}: expected {expected}."
 
 
+def _list_notice(name: str, rejected: list[str], expected: str) -> str:
+    if len(rejected) == 1:
+        return _notice(name, rejected[0], expected)
+    examples = ", ".join(_shown(item) for item in rejected[:_SHOWN_ITEMS])
+    more = len(rejected) - _SHOWN_ITEMS
+    listed = f"{examples} and {more:,} more" if more > 0 else examples
+    return f"Ignored {len(rejected):,} values of the link's {name} ({listed}): expected {expected}."
+
+
 def _shown(text: str) -> str:
-    printable = "".join(c for c in text if c.isprintable() and c not in "`[]<>*_\\")
-    if len(printable) > _SHOWN_VALUE_LENGTH:
+    """The value as a notice may show it: short, printable, with no Markdown or LaTeX markup."""
+    printable = "".join(
+        c for c in text[: _SHOWN_VALUE_LENGTH * 4] if c.isprintable() and c not in "`[]<>*_\\$~|"
+    )
+    if len(printable) > _SHOWN_VALUE_LENGTH or len(text) > _SHOWN_VALUE_LENGTH * 4:
         printable = printable[: _SHOWN_VALUE_LENGTH - 1] + "…"
     return f"'{printable}'"
+
+
+def _whole(text: str, allowed: range) -> int | None:
+    """A whole number in `allowed` written in ASCII digits, or None."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(allowed.stop))):
+        return None
+    value = int(text)
+    return value if value in allowed else None
 
 
 def _date(text: str, choices: ViewChoices):
     days = choices.days
     expected = f"a day from {days[0].isoformat()} to {days[-1].isoformat()} (YYYY-MM-DD)"
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if text.isascii() else None
     except ValueError:
         return None, expected
     return (day if day in days else None), expected
@@ -138,12 +178,12 @@ def _switch(text: str, _choices):
 
 def _window(text: str, _choices):
     expected = f"a whole number of days from {WINDOW_DAYS.start} to {WINDOW_DAYS.stop - 1}"
-    return (int(text) if text.isdigit() and int(text) in WINDOW_DAYS else None), expected
+    return _whole(text, WINDOW_DAYS), expected
 
 
 def _speed(text: str, _choices):
     try:
-        value = float(text)
+        value = float(text) if text.isascii() else None
     except ValueError:
         value = None
     expected = "one of " + ", ".join(f"{s:g}" for s in SPEEDS)
@@ -155,9 +195,11 @@ def _region(text: str, choices: ViewChoices):
 
 
 def _deaths(text: str, _choices):
-    low, _, high = text.partition("-")
-    ok = low.isdigit() and high.isdigit() and int(low) <= int(high)
-    return ((int(low), int(high)) if ok else None), "a range such as 1-10"
+    low_text, _, high_text = text.partition("-")
+    low, high = _whole(low_text, DEATHS), _whole(high_text, DEATHS)
+    ok = low is not None and high is not None and low <= high
+    expected = f"a range within {DEATHS.start}-{DEATHS.stop - 1} such as 1-10"
+    return ((low, high) if ok else None), expected
 
 
 def _members(attribute: str, convert: Callable = str) -> Callable:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_defaults_stay_out_of_the_link():
         ("window", "99", "from 2 to 14"),
         ("speed", "3", "one of 0.5, 1, 2, 4"),
         ("region", "atlantis", "a region id"),
-        ("deaths", "10-1", "a range such as 1-10"),
+        ("deaths", "10-1", "a range within 0-100 such as 1-10"),
         ("tiles", "maybe", "on or off"),
     ],
 )
@@ -76,4 +77,60 @@ def test_list_parameters_keep_known_values_and_report_the_rest():
     assert parsed.types == ("Riots", "Protests")
     assert notices == [
         "Ignored the link's types='Aliens': expected values present in the data's types."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("window", "²"),  # a digit to str.isdigit, not to int()
+        ("window", "٣"),  # an Arabic-Indic 3: int() reads it, a link should not
+        ("window", "9" * 5000),  # beyond int()'s 4,300-digit limit
+        ("deaths", "²-³"),
+        ("deaths", "0-99999999999999999999"),  # beyond the slider's 0-100
+        ("deaths", "-5"),
+        ("speed", "٢"),  # float() reads it as 2.0
+        ("speed", "1e309"),
+        ("date", "２０２２-01-05"),  # full-width digits
+        ("date", "2022-01-05" + "0" * 100_000),
+    ],
+    ids=lambda value: value if len(value) < 30 else f"{len(value)}-chars",
+)
+def test_hostile_numbers_fall_back_with_one_short_notice(name, value):
+    parsed, notices = parse_view({name: [value]}, CHOICES, DEFAULT)
+    assert parsed == DEFAULT
+    assert len(notices) == 1 and f"Ignored the link's {name}='" in notices[0]
+    assert len(notices[0]) < 200
+
+
+def test_a_repeated_key_takes_its_last_value():
+    parsed, notices = parse_view({"date": ["2022-01-03", "2022-01-04"]}, CHOICES, DEFAULT)
+    assert parsed.date == dt.date(2022, 1, 4) and notices == []
+    parsed, notices = parse_view({"window": ["5", "²"]}, CHOICES, DEFAULT)
+    assert parsed.window == DEFAULT.window and len(notices) == 1
+
+
+def test_ten_thousand_bad_values_give_one_notice():
+    bad = ",".join(f"nobody{i}" for i in range(10_000))
+    parsed, notices = parse_view({"actors": [bad + ",Protesters (Kazakhstan)"]}, CHOICES, DEFAULT)
+    assert notices == [
+        "Ignored 10,001 values of the link's actors ('nobody0', 'nobody1', 'nobody2' and 9,998 "
+        "more): expected values present in the data's actors."
+    ]
+    assert parsed.actors == ()  # the known value came after the first 1,000: not looked at
+
+
+def test_every_bad_parameter_is_one_notice_and_the_good_ones_still_apply():
+    params = {
+        "window": ["²"],
+        "deaths": ["0-99999999999999999999"],
+        "types": ["Riots,Aliens,Martians"],
+        "mode": ["daily"],
+    }
+    parsed, notices = parse_view(params, CHOICES, DEFAULT)
+    assert parsed == replace(DEFAULT, types=("Riots",), mode="daily")
+    assert [n.split("=")[0].split(" of ")[0] for n in notices] == [
+        "Ignored the link's window",
+        "Ignored 2 values",
+        "Ignored the link's deaths",
     ]
