@@ -390,6 +390,24 @@ PLACES: list[dict] = [
         gn_id=1516589,
         proxy="",
     ),
+    dict(
+        place_id="kulsary",
+        name="Kulsary",
+        variants=["Qulsary", "Kul'sary", "Құлсары", "Кульсары"],
+        admin1="Atyrau Region",
+        gn_name="Qulsary",
+        gn_id=609123,
+        proxy="",
+    ),
+    dict(
+        place_id="orlik",
+        name="Orlik",
+        variants=["Orlik village", "Орлик", "Орлик ауылы"],
+        admin1="Atyrau Region",
+        gn_name="Inderbor",
+        gn_id=609798,
+        proxy="village in Inder district, not in the gazetteer; coordinates of the district centre Inderbor stand in",
+    ),
 ]
 
 COLUMNS = [

@@ -76,3 +76,13 @@ class RenderedOnce(MacroElement):
                 getattr(figure, part).add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+
+
+def markdown_text(value: object) -> str:
+    """`value` for a place that renders Markdown (Streamlit's labels, captions, messages): every
+    Markdown, HTML and Streamlit directive character (`:red[…]`, `$…$`) backslash-escaped, so a
+    file name or a column header shows as typed and never as a link, an image or markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))

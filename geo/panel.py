@@ -50,11 +50,25 @@ def region_events(
             "deaths_reported_by": chosen.get("fatalities_source"),
             "source": chosen["source"],
             "links": [safe_links(value) for value in chosen["source_url"]],
+            "time": _clock_times(chosen),
+            "disputed": chosen.get("disputes"),
             "when": chosen["time_precision"].map(TIME_PRECISION_BADGES),
             "where": chosen["geo_precision"].map(GEO_PRECISION_BADGES),
         }
     )
     return listed.iloc[::-1].reset_index(drop=True)
+
+
+def _clock_times(events: pd.DataFrame) -> pd.Series | None:
+    """The local time a source gives ("16:37", "~20:00" when approximate), if the data has times:
+    the bundled record's `event_time`, else the time of `event_datetime` (uploads)."""
+    if "event_time" in events:
+        approximate = events.get("event_time_precision") == "approximate"
+        return events["event_time"].where(~approximate, "~" + events["event_time"])
+    if "event_datetime" in events:
+        stamps = pd.to_datetime(events["event_datetime"])
+        return stamps.dt.strftime("%H:%M").where(stamps.notna())
+    return None
 
 
 def safe_links(value: object) -> list[str]:

@@ -52,6 +52,9 @@ neighbours (rook contiguity)."""
 _GEOD = Geod(ellps="WGS84")
 _PLACED_COLUMNS = ("event_date", "event_type", "region_id", "latitude", "longitude")
 _OPTIONAL_TEXT = ("location", "event_id_cnty", "source_url")
+NO_ONSET_NOTE = "no dated protest, riot or clash in this data"
+"""What the onset table says of a unit without an onset (for the bundled record: in the sources
+read, e.g. Akmola and Turkistan regions)."""
 _ONSET_COLUMNS = ("region_id", "unit", "onset_date", "first_latitude", "first_longitude")
 
 
@@ -117,6 +120,9 @@ def onsets(
     - region_id, unit (`name_en`)
     - onset_date, onset_precision (ACLED time_precision of the first event), first_place
       (its `location`), first_event_id, first_source_url, first_latitude, first_longitude
+    - disputes: other dates sources give for the unit's first protest (the first event's
+      `onset_disputes`, see `geo.disputes.attach_disputes`), missing when none or no column
+    - note: `NO_ONSET_NOTE` for a unit never affected
     - onset_rank: dense rank of onset_date (1 = first day; same day, same rank)
     - days_since_origin: onset_date minus the origin's date, in days
     - distance_km: geodesic distance from the origin's point to the unit's first-event point
@@ -470,6 +476,7 @@ def _first_events(considered: pd.DataFrame) -> pd.DataFrame:
         ("first_place", "location"),
         ("first_event_id", "event_id_cnty"),
         ("first_source_url", "source_url"),
+        ("disputes", "onset_disputes"),
     ):
         columns[name] = (
             first[source].astype("string")
@@ -493,6 +500,9 @@ def _onset_table(first: pd.DataFrame, regions: gpd.GeoDataFrame) -> pd.DataFrame
     table = pd.concat([affected, unaffected], ignore_index=True)
     table["onset_date"] = table["onset_date"].astype("datetime64[ns]")
     table["onset_rank"] = table["onset_date"].rank(method="dense").astype("Int64")
+    table["note"] = pd.array(
+        [NO_ONSET_NOTE if pd.isna(day) else pd.NA for day in table["onset_date"]], dtype="string"
+    )
     order = [
         "region_id",
         "unit",
@@ -504,6 +514,8 @@ def _onset_table(first: pd.DataFrame, regions: gpd.GeoDataFrame) -> pd.DataFrame
         "first_latitude",
         "first_longitude",
         "onset_rank",
+        "disputes",
+        "note",
     ]
     return table[order].astype(
         {
@@ -513,6 +525,7 @@ def _onset_table(first: pd.DataFrame, regions: gpd.GeoDataFrame) -> pd.DataFrame
             "first_place": "string",
             "first_event_id": "string",
             "first_source_url": "string",
+            "disputes": "string",
             "first_latitude": "float64",
             "first_longitude": "float64",
         }

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.events import TIME_COLUMNS
 from geo.schema import ACLED_SUB_EVENT_TYPES, CANONICAL_COLUMNS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -12,7 +13,7 @@ EVENTS = DATA / "events" / "kz_jan2022_events.csv"
 COLUMNS = DATA / "events" / "columns.csv"
 PLACES = DATA / "places.csv"
 
-EXPECTED_COLUMNS = list(CANONICAL_COLUMNS)
+EXPECTED_COLUMNS = [*CANONICAL_COLUMNS, *TIME_COLUMNS]
 
 ADMIN1_JAN2022 = {
     "Akmola Region",
@@ -56,14 +57,29 @@ def places() -> pd.DataFrame:
 
 def test_columns_and_size(events):
     assert list(events.columns) == EXPECTED_COLUMNS
-    assert len(events) >= 150
+    assert len(events) >= 205
 
 
 def test_ids_unique_and_ordered(events):
+    """Rows run by date; ids are stable (0001-0165 in date order, later additions from 0166)."""
     assert events["event_id_cnty"].is_unique
     assert events["event_id_cnty"].str.fullmatch(r"QNT-KAZ-\d{4}").all()
     key = list(zip(events["event_date"], events["event_id_cnty"], strict=False))
     assert key == sorted(key)
+    numbers = sorted(int(i[-4:]) for i in events["event_id_cnty"])
+    assert numbers == list(range(1, len(events) + 1))
+
+
+def test_times_of_day(events):
+    timed = events["event_time"] != ""
+    assert timed.sum() >= 25
+    assert events.loc[timed, "event_time"].str.fullmatch(r"([01]\d|2[0-3]):[0-5]\d").all()
+    assert events.loc[timed, "event_time_precision"].isin({"exact", "approximate"}).all()
+    assert (events.loc[~timed, "event_time_precision"] == "").all()
+    # the hours of Almaty and Taldykorgan on 4-6 January are what "Step through: hours" plays
+    story = events[timed & events["location"].isin({"Almaty", "Taldykorgan"})]
+    assert set(story["event_date"]) >= {"2022-01-05", "2022-01-06"}
+    assert len(story) >= 12
 
 
 def test_dates_in_range(events):
@@ -157,11 +173,52 @@ def test_places_file(places):
     assert places["coord_source"].str.contains("CC BY 4.0").all()
 
 
-def test_columns_documented(events):
+def test_every_column_of_every_events_file_is_documented():
     doc = _read(COLUMNS)
-    assert list(doc.columns) == ["column", "meaning", "type", "unit_or_allowed_values"]
-    assert set(events.columns) <= set(doc["column"])
+    assert list(doc.columns) == ["file", "column", "meaning", "type", "unit_or_allowed_values"]
     assert (doc["meaning"].str.strip() != "").all()
+    assert not doc.duplicated(["file", "column"]).any()
+    files = sorted(p.name for p in COLUMNS.parent.glob("*.csv") if p != COLUMNS)
+    assert sorted(doc["file"].unique()) == files
+    for name in files:
+        documented = list(doc.loc[doc["file"] == name, "column"])
+        assert documented == list(_read(COLUMNS.parent / name).columns), name
+
+
+def test_rows_of_every_events_file_are_well_formed():
+    """Sources are http(s) URLs, dates fall in January 2022 (tolls: when they were given, any
+    year), scopes and fields are known: checked here by hand, independently of the loaders."""
+    url = r"https?://\S+( \| https?://\S+)*"
+    for name, date_columns in {
+        "kz_jan2022_events.csv": ["event_date"],
+        "kz_jan2022_disputes.csv": [],
+        "kz_jan2022_official_tolls.csv": ["period_start"],
+        "context.csv": ["start_date", "end_date"],
+    }.items():
+        frame = _read(COLUMNS.parent / name)
+        if "source_url" in frame:
+            assert frame["source_url"].str.fullmatch(url).all(), name
+        for column in date_columns:
+            filled = frame.loc[frame[column] != "", column]
+            assert filled.str.fullmatch(r"2022-01-(0[1-9]|1\d|2\d|3[01])").all(), (name, column)
+    tolls = _read(COLUMNS.parent / "kz_jan2022_official_tolls.csv")
+    ended = tolls[tolls["period_end"] != ""]
+    assert (ended["period_end"] >= ended["period_start"]).all()
+    assert ((ended["period_end"] <= ended["given_on"]) | (ended["given_on"] == "")).all()
+    assert set(tolls["scope"]) <= {"national", "region-period"}
+    assert (tolls["region_id"] == "").eq(tolls["scope"] == "national").all()
+    disputes = _read(COLUMNS.parent / "kz_jan2022_disputes.csv")
+    assert set(disputes["field"]) <= {
+        "event_date",
+        "event_time",
+        "location",
+        "fatalities",
+        "figure",
+        "onset_date",
+    }
+    dated = disputes[disputes["field"].isin(["event_date", "onset_date"])]
+    assert dated["claimed_value"].str.fullmatch(r"2022-01-\d\d").all()
+    assert ((disputes["event_id_cnty"] == "") != (disputes["region_id"] == "")).all()
 
 
 def test_zhanaozen_first_protest(events):
