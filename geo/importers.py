@@ -36,16 +36,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import shapely
+import shapely.geometry
 
+from geo.acled_taxonomy import modernize_types
 from geo.columns import sampled, unfit_reason
+from geo.dates import FORMS_READ, LOCAL_TZ, ORDERS, is_utc_header, read_date_column
+from geo.duplicates import DUPLICATE_COLUMNS, collapse_duplicates, no_duplicates
 from geo.errors import EventDataError, Problem, QantarError
 from geo.limits import ImportLimits
 from geo.schema import CANONICAL_COLUMNS, _missing_text, validate_events
 from geo.scope import country_codes
 
 FORMATS = ("acled", "gdelt", "csv", "xlsx", "geojson")
-LOCAL_TZ = "Asia/Almaty"
-"""Zone for times given in UTC (UTC+6 in January 2022; the west of the country used UTC+5)."""
 HEAD_BYTES = 64 * 1024
 
 ACLED_ATTRIBUTION = (
@@ -146,11 +149,14 @@ CAMEO_ROOTS: dict[str, tuple[str, str]] = {
     "15": ("Exhibit force posture", "Force posture"),
     "16": ("Reduce relations", "Demands and threats"),
     "17": ("Coerce", "Coercion (incl. arrests)"),
-    "18": ("Assault", "Violence"),
-    "19": ("Fight", "Violence"),
-    "20": ("Use unconventional mass violence", "Violence"),
+    "18": ("Assault", "Violence against civilians"),
+    "19": ("Fight", "Battles"),
+    "20": ("Use unconventional mass violence", "Violence against civilians"),
 }
-"""CAMEO root code -> (root name, readable event_type): 14 protests, 18-20 violence."""
+"""CAMEO root code -> (root name, event_type). The unrest roots (CAMEO_UNREST) take the ACLED
+type of such events, so that onsets count them; the others a readable family that does not."""
+CAMEO_UNREST = ("14", "18", "19", "20")
+"""Protest; assault (abduction, beating, killing), fight (armed clashes), mass violence."""
 
 CANONICAL_TARGETS: dict[str, tuple[str, ...]] = {
     "event_date": ("event_date", "date", "day", "datetime", "timestamp_local", "дата", "день",
@@ -186,16 +192,6 @@ MAPPING_ALIASES = {"date": "event_date", "lat": "latitude", "lon": "longitude",
                    "text": "notes", "actor": "actor1", "id": "event_id_cnty"}  # fmt: skip
 """Short names accepted as keys of an explicit `mapping`."""
 
-DATE_FORMATS = (
-    "%Y-%m-%d", "%d %B %Y", "%d.%m.%Y", "%Y%m%d", "%d/%m/%Y", "%m/%d/%Y", "%d %b %Y",
-    "%B %d, %Y", "%Y/%m/%d", "%d-%m-%Y", "%d.%m.%y",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M",
-    "%Y%m%d%H%M%S", "ISO8601",
-)  # fmt: skip
-"""Date formats seen in the wild, tried on a sample; the best one parses the whole column."""
-_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*([Zz]|[+-]\d\d:?\d\d)$")
-_HAS_OFFSET = _OFFSET.pattern.replace("\\s*(", "\\s*(?:")
 _CYRILLIC = re.compile(r"[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
 
@@ -208,6 +204,8 @@ class ImportResult:
     format: str
     mapping: dict[str, str]
     notes: tuple[str, ...]
+    duplicates: pd.DataFrame = field(default_factory=no_duplicates)
+    """Rows collapsed into an earlier row of the same event (geo.duplicates), one per row."""
 
 
 def read_events(
@@ -218,6 +216,7 @@ def read_events(
     name: str | None = None,
     cache_dir: str | Path | None = None,
     limits: ImportLimits | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Read an event file of any supported format into the canonical event table.
 
@@ -236,20 +235,31 @@ def read_events(
 
     `limits` (geo.limits.ImportLimits; none by default) refuses, before reading it, a file larger,
     longer or unpacking to more than they allow, with a LimitError.
+
+    `date_order` ("dayfirst" or "monthfirst", see geo.dates) is the person's reading of numeric
+    dates such as 05/01/2022; by default the column's values decide, else the file's language.
     """
+    if date_order is not None and date_order not in ORDERS:
+        raise EventDataError.of_file(
+            name or "input", f"date_order must be one of {', '.join(ORDERS)}, got {date_order!r}"
+        )
     file = _open_source(source, name)
     if cache_dir is None:
-        return _read_events(file, format, mapping, limits)
-    key = _cache_key(file, format, mapping)
+        return _read_events(file, format, mapping, limits, date_order)
+    key = _cache_key(file, format, mapping, date_order)
     cached = _cache_load(Path(cache_dir), key)
     if cached is not None:
         return cached
-    result = _read_events(file, format, mapping, limits)
+    result = _read_events(file, format, mapping, limits, date_order)
     return _cache_store(Path(cache_dir), key, result)
 
 
 def _read_events(
-    file: _Source, format: str, mapping: dict[str, str] | None, limits: ImportLimits | None
+    file: _Source,
+    format: str,
+    mapping: dict[str, str] | None,
+    limits: ImportLimits | None,
+    date_order: str | None,
 ) -> ImportResult:
     chosen = format
     try:
@@ -265,7 +275,7 @@ def _read_events(
         elif limits and chosen != "geojson":  # GeoJSON is often one long line
             limits.check_text(file.name, file.read(), header=chosen != "gdelt")
         raw = _READERS[chosen](file, mapping)
-        return _finish(raw, chosen, file.name)
+        return _finish(raw, raw.format or chosen, file.name, date_order)
     except (QantarError, MemoryError):  # pyarrow's ArrowMemoryError is a MemoryError
         raise
     except Exception as exc:  # parsers (pyarrow, openpyxl, json, zipfile) raise many types
@@ -309,26 +319,34 @@ def detect_format(source: _Source | str | Path | bytes | BinaryIO, name: str | N
         and re.fullmatch(r"\d{8}", fields[1].strip())
     ):
         return "gdelt"
+    if _is_gdelt_header(first):
+        return "gdelt"
     header = {h.strip().strip('"').lower() for h in re.split(r"[,;\t]", first)}
-    acled_ids = {"event_id_cnty", "event_date"} <= header or {
-        "data_id",
-        "event_id_no_cnty",
-    } <= header
-    # Columns only ACLED's own exports carry: a file that merely borrows ACLED's names (like the
-    # bundled record) is read as generic CSV and gets no ACLED attribution.
-    if acled_ids and header & ACLED_ONLY_COLUMNS:
+    if _looks_like_acled(header):
         return "acled"
     return "csv"
 
 
+def _looks_like_acled(header: set[str]) -> bool:
+    """ACLED's id columns and a column only ACLED's own exports carry: a file that merely
+    borrows ACLED's names (like the bundled record) is generic and gets no ACLED attribution."""
+    acled_ids = {"event_id_cnty", "event_date"} <= header or {
+        "data_id",
+        "event_id_no_cnty",
+    } <= header
+    return acled_ids and bool(header & ACLED_ONLY_COLUMNS)
+
+
 # --- Import cache --------------------------------------------------------------------------------
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Version of the cached canonical table: raise it whenever read_events' output changes."""
 _CACHE_NOTE = "read from the import cache ({}): same file bytes, format and mapping"
 
 
-def _cache_key(file: _Source, format: str, mapping: dict[str, str] | None) -> str:
+def _cache_key(
+    file: _Source, format: str, mapping: dict[str, str] | None, date_order: str | None = None
+) -> str:
     digest = hashlib.sha256()
     if file.data is not None:
         digest.update(file.data)
@@ -341,6 +359,7 @@ def _cache_key(file: _Source, format: str, mapping: dict[str, str] | None) -> st
         "sha256": digest.hexdigest(),
         "format": format,
         "mapping": sorted((mapping or {}).items()),
+        "date_order": date_order,
         "name": file.name,
         "version": CACHE_VERSION,
     }
@@ -362,7 +381,11 @@ def _cache_load(directory: Path, key: str) -> ImportResult | None:
             return None
         problems = tuple(Problem(**p) for p in meta["problems"])
         notes = (*meta["notes"], _CACHE_NOTE.format(directory / f"{key}.parquet"))
-        return ImportResult(events, problems, meta["format"], dict(meta["mapping"]), notes)
+        duplicates = pd.DataFrame(meta["duplicates"], columns=list(DUPLICATE_COLUMNS))
+        duplicates = duplicates.astype(no_duplicates().dtypes.to_dict())
+        return ImportResult(
+            events, problems, meta["format"], dict(meta["mapping"]), notes, duplicates
+        )
     except Exception:  # a damaged entry (any parser error) is a cache miss, rebuilt by the caller
         return None
 
@@ -376,6 +399,7 @@ def _cache_store(directory: Path, key: str, result: ImportResult) -> ImportResul
         "mapping": result.mapping,
         "notes": list(result.notes),
         "problems": [p.as_dict() for p in result.problems],
+        "duplicates": json.loads(result.duplicates.to_json(orient="records", date_format="iso")),
         "columns": [str(c) for c in result.events.columns],
         "rows": len(result.events),
     }
@@ -501,6 +525,10 @@ class _Raw:
     problems: list[Problem] = field(default_factory=list)
     extras: pd.DataFrame | None = None
     dayfirst: bool = True
+    utc: bool = False
+    """The event_date column holds UTC times (its name says so, e.g. `datetime_UTC`)."""
+    format: str | None = None
+    """The format the content turned out to be, when not the reader's own (an ACLED XLSX)."""
 
 
 def _read_table(
@@ -511,11 +539,14 @@ def _read_table(
     names: list[str] | None = None,
     keep: Callable[[list[str]], list[str]] | None = None,
     quoting: bool = True,
+    rescue: Callable[[list[str]], dict[str, str] | None] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, list[str], list[Problem]]:
     """Delimited text -> all-string frame, data row numbers (1-based), notes, malformed rows.
 
     Plain UTF-8 is read by pyarrow straight from the file; CP1251 is decoded first. `keep`
     chooses the columns to read from the header names (reading fewer columns is much faster).
+    `rescue` reads a row with another field count that is still valid (GDELT 1.0 files mix 57-
+    and 58-field rows): its fields -> {column: value}, or None for a malformed row.
     """
     notes: list[str] = []
     head_text, encoding = _decode(file.head())
@@ -580,6 +611,14 @@ def _read_table(
     bad_rows = np.array(sorted({(n or 0) - offset for n, _, _ in bad}), dtype=np.int64)
     total = table.num_rows + len(bad_rows)
     rows = np.setdiff1d(np.arange(1, total + 1), bad_rows, assume_unique=True)
+    rescued: list[tuple[int, dict[str, str]]] = []
+    if rescue is not None and bad:
+        for number, _, text in bad:
+            fields = rescue(text.rstrip("\r\n").split(delimiter))
+            if fields is not None:
+                rescued.append(((number or 0) - offset, fields))
+        saved = {row for row, _ in rescued}
+        bad = [entry for entry in bad if (entry[0] or 0) - offset not in saved]
     problems = [
         Problem(
             file.name,
@@ -591,6 +630,15 @@ def _read_table(
         for n, got, text in bad
     ]
     frame = table.to_pandas()
+    if rescued:
+        extra = pd.DataFrame(
+            [{c: v for c, v in fields.items() if c in usecols} for _, fields in rescued],
+            columns=usecols,
+        ).astype(frame.dtypes.to_dict())
+        frame = pd.concat([frame, extra], ignore_index=True)
+        rows = np.concatenate([rows, np.array([row for row, _ in rescued], dtype=np.int64)])
+        order = np.argsort(rows, kind="stable")
+        frame, rows = frame.iloc[order].reset_index(drop=True), rows[order]
     return frame, rows, notes, problems
 
 
@@ -619,20 +667,33 @@ def _unique_names(names: list[str]) -> list[str]:
 
 def _read_acled(file: _Source, mapping: dict[str, str] | None) -> _Raw:
     chosen: dict[str, str] = {}
-    header: set[str] = set()
+    names_read: list[str] = []
 
     def keep(names: list[str]) -> list[str]:
-        lowered = {n.lower(): n for n in names}
-        header.update(lowered)
-        for target, candidates in ACLED_COLUMNS.items():
-            found = next((lowered[c] for c in candidates if c in lowered), None)
-            if found:
-                chosen[target] = found
-        chosen.update(_checked_mapping(mapping or {}, names, file.name))
+        names_read.extend(names)
+        chosen.update(_acled_columns(names, mapping, file.name))
         return list(dict.fromkeys(chosen.values()))
 
     frame, rows, notes, problems = _read_table(file, keep=keep)
+    return _acled_raw(frame, rows, chosen, names_read, notes, problems)
+
+
+def _acled_columns(names: list[str], mapping: dict[str, str] | None, file: str) -> dict[str, str]:
+    """Canonical column (and `inter1`, for the pre-2019 types) -> the export's column; headers
+    in any case (`EVENT_DATE` in older exports)."""
+    lowered = {n.lower(): n for n in names}
+    chosen = {}
+    for target, candidates in (*ACLED_COLUMNS.items(), ("inter1", ("inter1",))):
+        found = next((lowered[c] for c in candidates if c in lowered), None)
+        if found:
+            chosen[target] = found
+    chosen.update(_checked_mapping(mapping or {}, names, file))
+    return chosen
+
+
+def _acled_raw(frame, rows, chosen, names, notes, problems) -> _Raw:
     frame = pd.DataFrame({target: frame[column] for target, column in chosen.items()})
+    header = {n.lower() for n in names}
     old = {"data_id", "iso3"} & header
     schema = "pre-2023 codebook (data_id, iso3)" if old else "current codebook"
     notes = [
@@ -641,14 +702,17 @@ def _read_acled(file: _Source, mapping: dict[str, str] | None) -> _Raw:
         *notes,
         ACLED_ATTRIBUTION,
     ]
-    return _Raw(frame, rows, chosen, notes, problems)
+    chosen = {k: v for k, v in chosen.items() if k != "inter1"}
+    return _Raw(frame, rows, chosen, notes, problems, format="acled")
 
 
 # --- GDELT ---------------------------------------------------------------------------------------
 
 
 def _read_gdelt(file: _Source, mapping: dict[str, str] | None) -> _Raw:
-    first = _decode(file.head())[0].splitlines()
+    first = _decode(file.head())[0].lstrip("\ufeff").splitlines()
+    if first and _is_gdelt_header(first[0]):
+        return _read_gdelt_with_header(file)
     width = len(first[0].split("\t")) if first else 0
     if width not in GDELT_COLUMNS:
         raise EventDataError(
@@ -664,21 +728,82 @@ def _read_gdelt(file: _Source, mapping: dict[str, str] | None) -> _Raw:
             ]
         )
     names = list(GDELT_COLUMNS[width])
-    wanted = [c for c in (*GDELT_MAPPING.values(), "ActionGeo_Type", "EventCode") if c in names]
+    wanted = [c for c in _GDELT_READ if c in names]
     frame, rows, notes, problems = _read_table(
-        file, delimiter="\t", header=False, names=names, keep=lambda _: wanted, quoting=False
+        file,
+        delimiter="\t",
+        header=False,
+        names=names,
+        keep=lambda _: wanted,
+        quoting=False,
+        rescue=_gdelt_1_row if width in (57, 58) else None,
     )
-    used = {k: v for k, v in GDELT_MAPPING.items() if v in names}
+    version = "2.0" if width == 61 else "1.0"
+    label = f"GDELT {version} event file ({width} columns)"
+    if width in (57, 58):
+        label += "; rows of 57 fields (before April 2013) and 58 fields read alike"
+    return _gdelt_raw(frame, rows, label, notes[1:], problems)
+
+
+_GDELT_READ = (*GDELT_MAPPING.values(), "ActionGeo_Type", "EventCode", "DATEADDED")
+"""GDELT columns the importer reads."""
+_GDELT_NAMES = {n.lower(): n for columns in GDELT_COLUMNS.values() for n in columns}
+
+
+def _is_gdelt_header(line: str) -> bool:
+    """A header row naming GDELT's columns (BigQuery and other exports of the events table)."""
+    header = {h.strip().strip('"').lower() for h in re.split(r"[,;\t]", line)}
+    return "globaleventid" in header and bool({"sqldate", "dateadded"} & header)
+
+
+def _gdelt_1_row(fields: list[str]) -> dict[str, str] | None:
+    """A GDELT 1.0 row of either width (57 fields before April 2013, 58 with SOURCEURL after)."""
+    names = GDELT_COLUMNS.get(len(fields)) if len(fields) in (57, 58) else None
+    if names is None:
+        return None
+    return {n: (v if v != "" else None) for n, v in zip(names, fields, strict=True)}
+
+
+def _read_gdelt_with_header(file: _Source) -> _Raw:
+    wanted = {c.lower() for c in _GDELT_READ}
+    frame, rows, notes, problems = _read_table(
+        file, keep=lambda names: [n for n in names if n.strip().lower() in wanted]
+    )
+    frame = frame.rename(columns=lambda c: _GDELT_NAMES[c.strip().lower()])
+    label = "GDELT events table with a header row (as BigQuery exports it)"
+    date_column = "SQLDATE"
+    if "SQLDATE" not in frame:
+        date_column = "DATEADDED"
+        label += "; no SQLDATE, so the day is DATEADDED, a UTC time"
+    return _gdelt_raw(frame, rows, label, notes, problems, date_column=date_column)
+
+
+def _gdelt_raw(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    label: str,
+    notes: list[str],
+    problems: list[Problem],
+    *,
+    date_column: str = "SQLDATE",
+) -> _Raw:
+    """The canonical table of GDELT's events: ActionGeo_* places, CAMEO roots as types."""
+    for column in _GDELT_READ:
+        if column not in frame:
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    used = dict(GDELT_MAPPING, event_date=date_column)
     geo_type = pd.to_numeric(frame["ActionGeo_Type"], errors="coerce")
     country_level = (geo_type == 1).to_numpy()
     adm1_only = geo_type.isin([2, 5]).to_numpy()
+    lat = pd.to_numeric(frame["ActionGeo_Lat"], errors="coerce")
+    lon = pd.to_numeric(frame["ActionGeo_Long"], errors="coerce")
+    null_island = ((lat == 0) & (lon == 0)).to_numpy()
     root = frame["EventRootCode"].str.strip().str.zfill(2)
     out = pd.DataFrame({target: frame[column] for target, column in used.items()})
     out["event_type"] = root.map({k: v[1] for k, v in CAMEO_ROOTS.items()})
     out["sub_event_type"] = root.map({k: f"{v[0]} (CAMEO {k})" for k, v in CAMEO_ROOTS.items()})
-    if "source_url" in out:
-        out["source"] = out["source_url"].str.extract(r"^[a-z]+://(?:www\.)?([^/]+)", flags=re.I)[0]
-    out.loc[adm1_only, ["latitude", "longitude"]] = pd.NA
+    out["source"] = out["source_url"].str.extract(r"^[a-z]+://(?:www\.)?([^/]+)", flags=re.I)[0]
+    out.loc[adm1_only | null_island, ["latitude", "longitude"]] = pd.NA
     out["geo_precision"] = np.where(adm1_only, "3", np.where(geo_type.isin([3, 4]), "1", ""))
     extras = pd.DataFrame(
         {
@@ -688,19 +813,37 @@ def _read_gdelt(file: _Source, mapping: dict[str, str] | None) -> _Raw:
             "cameo_code": frame["EventCode"].astype("string"),
         }
     )
-    version = "2.0" if width == 61 else "1.0"
+    day = (
+        "the event day is SQLDATE (DATEADDED, the ingest time, is ignored)"
+        if date_column == "SQLDATE"
+        else "the event day is DATEADDED taken in the event region's local time"
+    )
     notes = [
-        f"GDELT {version} event file ({width} columns): the event day is SQLDATE (DATEADDED, the "
-        "ingest time, is ignored); places from the ActionGeo_* fields",
-        "event_type is a readable family of the CAMEO root code (14 Protests; 18-20 Violence; "
-        "17 Coercion (incl. arrests); ...); sub_event_type names the root and its code",
+        f"{label}: {day}; places from the ActionGeo_* fields (never Actor1Geo_*/Actor2Geo_*)",
+        "event_type from the CAMEO root code; these count as unrest for onsets: "
+        + ", ".join(f"{k} {CAMEO_ROOTS[k][0]} -> {CAMEO_ROOTS[k][1]}" for k in CAMEO_UNREST)
+        + "; other roots get a readable family (17 Coercion (incl. arrests), ...) that does "
+        "not count; sub_event_type names the root and its code",
         f"{int(country_level.sum())} row(s) located only at the country's centroid "
         "(ActionGeo_Type 1) are kept with country_level=True and left out of regional views",
         f"{int(adm1_only.sum())} row(s) located only at a first-level unit (ActionGeo_Type 5) "
         "are placed by their ActionGeo_ADM1Code, not by the unit's centroid point",
-        *notes[1:],
+        *notes,
     ]
-    return _Raw(out, rows, dict(used, event_type="EventRootCode"), notes, problems, extras)
+    if null_island.any():
+        notes.append(
+            f"{int(null_island.sum())} row(s) with ActionGeo coordinates 0,0 (GDELT's 'no "
+            "location') are placed by their ADM1 code or place name, if any, not at 0,0"
+        )
+    return _Raw(
+        out,
+        rows,
+        dict(used, event_type="EventRootCode"),
+        notes,
+        problems,
+        extras,
+        utc=date_column == "DATEADDED",
+    )
 
 
 def _unzip_single(file: _Source, limits: ImportLimits | None) -> _Source:
@@ -738,6 +881,10 @@ def _read_xlsx(file: _Source, mapping: dict[str, str] | None) -> _Raw:
     ]
     frame = frame.apply(_cells_to_text)
     rows = np.arange(1, len(frame) + 1)
+    names = list(frame.columns)
+    if _looks_like_acled({n.strip().lower() for n in names}):
+        chosen = _acled_columns(names, mapping, file.name)
+        return _acled_raw(frame, rows, chosen, names, ["ACLED workbook", *notes], [])
     return _mapped(frame, rows, file.name, mapping, notes, [])
 
 
@@ -776,40 +923,65 @@ def _read_geojson(file: _Source, mapping: dict[str, str] | None) -> _Raw:
                     number,
                     "geometry",
                     json.dumps(geometry)[:80],
-                    "expected a Feature with a Point geometry (or null) and properties",
+                    "expected a Feature with a valid GeoJSON geometry (or null) and properties",
                 )
             )
             continue
         record = {str(k): (None if v is None else str(v)) for k, v in (properties or {}).items()}
-        record["__lon"], record["__lat"] = point or (None, None)
+        record["__lon"], record["__lat"], record["__precision"] = point or (None, None, None)
         records.append(record)
         rows.append(number)
     frame = pd.DataFrame.from_records(records).astype("string") if records else pd.DataFrame()
     if frame.empty:
         raise EventDataError(problems or [Problem(file.name, None, None, None, "no features")])
     raw = _mapped(
-        frame.drop(columns=["__lon", "__lat"]),
+        frame.drop(columns=["__lon", "__lat", "__precision"]),
         np.array(rows),
         file.name,
         mapping,
-        ["coordinates from the Point geometries"],
+        ["coordinates from the geometries"],
         problems,
     )
     raw.frame["longitude"], raw.frame["latitude"] = frame["__lon"], frame["__lat"]
     raw.mapping.update(longitude="geometry", latitude="geometry")
+    areas = frame["__precision"].notna() & (frame["__precision"] != "1")
+    if areas.any():
+        lowered = pd.to_numeric(frame["__precision"].where(areas), errors="coerce")
+        if "geo_precision" in raw.frame:  # the coarser of the file's precision and the shape's
+            given = pd.to_numeric(raw.frame["geo_precision"], errors="coerce")
+            lowered = given.where(~areas, np.fmax(given, lowered))
+        raw.frame["geo_precision"] = lowered.astype("Int8").astype("string")
+        raw.notes.append(
+            f"{int(areas.sum())} feature(s) with a line or area geometry placed at a "
+            "representative point inside it, with a lower place precision (geo_precision 2 "
+            "under 0.25 degrees across, else 3), not as exact points"
+        )
     return raw
 
 
-def _point(geometry: object) -> tuple[str, str] | bool | None:
-    """(lon, lat) of a Point, None for a null geometry, False for anything else."""
+def _point(geometry: object) -> tuple[str, str, str] | bool | None:
+    """(lon, lat, geo_precision) of a geometry: a Point as given (precision 1), any other type
+    at a representative point inside it (2 when under 0.25 degrees across, else 3); None for a
+    null geometry, False for one that is not valid GeoJSON."""
     if geometry is None:
         return None
-    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+    if not isinstance(geometry, dict):
         return False
-    coordinates = geometry.get("coordinates")
-    if not isinstance(coordinates, list) or len(coordinates) < 2:
+    if geometry.get("type") == "Point":
+        coordinates = geometry.get("coordinates")
+        if not isinstance(coordinates, list) or len(coordinates) < 2:
+            return False
+        return str(coordinates[0]), str(coordinates[1]), "1"
+    try:
+        shape = shapely.geometry.shape(geometry)
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError):
         return False
-    return str(coordinates[0]), str(coordinates[1])
+    if shape.is_empty:
+        return None
+    point = shape.representative_point()
+    west, south, east, north = shape.bounds
+    precision = "2" if max(east - west, north - south) < 0.25 else "3"
+    return str(point.x), str(point.y), precision
 
 
 def _mapped(
@@ -844,9 +1016,23 @@ def _mapped(
         )
         raise EventDataError([Problem(file, None, "event_date", None, message)])
     out = pd.DataFrame({target: frame[column] for target, column in chosen.items()})
+    if not {"latitude", "longitude"} <= set(chosen):
+        out = _split_point_column(frame, out, chosen, notes)
     for target in ("latitude", "longitude", "fatalities"):
         if target in out:
             out[target] = _decimal_comma(out[target])
+    utc = is_utc_header(chosen["event_date"])
+    others = [n for n in names if n != chosen["event_date"] and is_utc_header(n)]
+    if utc:
+        notes.append(
+            f"times in {chosen['event_date']!r} are UTC (its name says so): each is converted to "
+            "the local time of the event's region before its day is taken"
+        )
+    elif others and "time" not in chosen:
+        notes.append(
+            f"dates from {chosen['event_date']!r} (local time); the UTC column(s) "
+            f"{', '.join(map(repr, others))} are not used"
+        )
     if "time" in out:
         time = out.pop("time").fillna("")
         out["event_date"] = (out["event_date"].fillna("") + " " + time).str.strip()
@@ -855,7 +1041,41 @@ def _mapped(
     if not dayfirst:
         sample = frame.head(200).astype("string").fillna("")
         dayfirst = any(bool(sample[c].str.contains(_CYRILLIC).any()) for c in sample.columns)
-    return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst)
+    return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst, utc=utc)
+
+
+_POINT_TEXT = r"^\s*[(\[]?\s*-?\d{1,3}(?:\.\d+)?\s*[,;\s]\s*-?\d{1,3}(?:\.\d+)?\s*[)\]]?\s*$"
+_POINT_PARTS = r"(-?\d{1,3}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)"
+
+
+def _split_point_column(
+    frame: pd.DataFrame, out: pd.DataFrame, chosen: dict[str, str], notes: list[str]
+) -> pd.DataFrame:
+    """Coordinates from one column holding both ("43.35, 52.86"): latitude first unless the
+    header names longitude first ("lon,lat", "lng_lat")."""
+    taken = {column for target, column in chosen.items() if target != "location"}
+    for column in frame.columns:
+        if column in taken:
+            continue
+        sample = frame[column].head(200).astype("string").str.strip().replace("", pd.NA).dropna()
+        decimal = sample.str.contains(".", regex=False).any()
+        if sample.empty or not (decimal and sample.str.fullmatch(_POINT_TEXT).all()):
+            continue
+        parts = frame[column].astype("string").str.extract(_POINT_PARTS)
+        key = _header_key(str(column))
+        lon_first = re.search(r"(lon|lng|long|x)_?(lat|y)\b", key) is not None
+        first, second = ("longitude", "latitude") if lon_first else ("latitude", "longitude")
+        out = out.assign(**{first: parts[0], second: parts[1]})
+        if chosen.get("location") == column:
+            out = out.drop(columns="location")
+            del chosen["location"]
+        chosen.update(latitude=str(column), longitude=str(column))
+        notes.append(
+            f"coordinates from the single column {column!r} ({first}, {second}), "
+            f"e.g. {sample.iloc[0]!r}"
+        )
+        return out
+    return out
 
 
 def guess_mapping(
@@ -867,7 +1087,8 @@ def guess_mapping(
     kinds or crowd sizes for event_type, continents for admin1) is passed over, and why is
     appended to `passed_over`.
     """
-    keys = {c: _header_key(c) for c in columns}
+    # Columns named as UTC come last, so a local or origin time is preferred to them.
+    keys = {c: _header_key(c) for c in sorted(columns, key=is_utc_header)}
     # A column already named like a canonical one is that column: `time_precision` must not be
     # taken for a time of day by the fuzzy pass below.
     chosen: dict[str, str] = {key: c for c, key in keys.items() if key in CANONICAL_COLUMNS}
@@ -937,7 +1158,7 @@ def _decimal_comma(values: pd.Series) -> pd.Series:
 # --- Finishing: dates, validation, row numbers ---------------------------------------------------
 
 
-def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
+def _finish(raw: _Raw, format: str, file: str, date_order: str | None = None) -> ImportResult:
     frame = raw.frame.reset_index(drop=True)
     notes = list(raw.notes)
     problems = list(raw.problems)
@@ -946,9 +1167,15 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         raise EventDataError(
             [Problem(file, None, "event_date", None, "required column is missing")]
         )
-    days, datetimes, bad, date_notes = parse_dates(frame["event_date"], dayfirst=raw.dayfirst)
-    notes += date_notes
+    dates = read_date_column(
+        frame["event_date"], dayfirst=raw.dayfirst, order=date_order, utc=raw.utc
+    )
+    days, datetimes, bad = dates.days, dates.datetimes, dates.bad
+    notes += dates.notes
     shown = column_names.get("event_date", "event_date")
+    failed = _date_failure_summary(frame["event_date"], bad, shown)
+    if failed:
+        notes.append(failed)
     for index in np.flatnonzero(bad):
         value = frame["event_date"].iloc[index]
         problems.append(
@@ -962,6 +1189,8 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         )
     keep = ~bad
     frame = frame.assign(event_date=days)
+    frame, type_notes = modernize_types(frame)
+    notes += type_notes
     for column, valid in _NUMERIC_COLUMNS.items():
         if column in frame:
             frame[column] = _fast_numeric(frame[column], valid)
@@ -976,10 +1205,14 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
         extras["country"] = country_codes(frame.pop("country"))
     if datetimes is not None:
         extras["event_datetime"] = datetimes
+    if dates.from_utc.any():  # geo.dates.localize_utc_days takes their day once placed
+        extras["time_zone"] = np.where(dates.from_utc, LOCAL_TZ, "")
     if not keep.all():  # selecting every row would still copy every column
         frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
     else:
         rows = raw.rows
+    if frame.empty and failed:
+        raise EventDataError([Problem(file, None, shown, None, failed), *problems])
     if frame.empty:
         raise EventDataError(problems or [Problem(file, None, None, None, "the file has no rows")])
     try:
@@ -1006,7 +1239,33 @@ def _finish(raw: _Raw, format: str, file: str) -> ImportResult:
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     if problems:
         notes.append(f"{len({p.row for p in problems})} row(s) with problems were not loaded")
-    return ImportResult(events, tuple(problems), format, dict(raw.mapping), tuple(notes))
+    compared = (*CANONICAL_COLUMNS, "admin1_code", "event_datetime")
+    events, duplicates, duplicate_notes = collapse_duplicates(events, compared)
+    notes += duplicate_notes
+    return ImportResult(
+        events, tuple(problems), format, dict(raw.mapping), tuple(notes), duplicates
+    )
+
+
+def _date_failure_summary(values: pd.Series, bad: np.ndarray, column: str) -> str | None:
+    """One line for a date column that fails on many rows ("all 5,658 values of 'event_date'
+    look like '5-Aug-24', which ..."), instead of the same message thousands of times."""
+    text = values.astype("string").str.strip()
+    present = (text.notna() & (text != "")).to_numpy()
+    failing = bad & present
+    if failing.sum() < 10:
+        return None
+    counts = text[failing].value_counts()
+    how_many = (
+        f"all {int(present.sum()):,}"
+        if failing.sum() == present.sum()
+        else f"{int(failing.sum()):,} of {int(present.sum()):,}"
+    )
+    return (
+        f"{how_many} values of {column!r} look like {counts.index[0]!r}, which is none of the "
+        f"date forms read ({FORMS_READ}); those rows were not loaded (each one is listed with "
+        "its row in the problems, and by --json)"
+    )
 
 
 _NUMERIC_COLUMNS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -1038,117 +1297,6 @@ def _fast_numeric(values: pd.Series, valid: Callable[[np.ndarray], np.ndarray]) 
 def _relocated(problem: Problem, rows: np.ndarray, names: dict[str, str]) -> Problem:
     row = problem.row if problem.row is None else int(rows[problem.row - 1])
     return replace(problem, row=row, column=names.get(problem.column, problem.column))
-
-
-def parse_dates(
-    values: pd.Series, *, dayfirst: bool = True
-) -> tuple[pd.Series, pd.Series | None, np.ndarray, list[str]]:
-    """Parse a date or date-time column written in any common format.
-
-    Returns the local day (datetime64, midnight), the date-times (None when the values carry no
-    time of day; tz-aware in Asia/Almaty when they carry an offset), a mask of unparseable
-    values and notes on what was assumed. Values with an offset keep the day as written there
-    (the local day); UTC values ('Z') take their day in Asia/Almaty.
-    """
-    if pd.api.types.is_datetime64_any_dtype(values):
-        stamps = values.dt.tz_convert(LOCAL_TZ) if values.dt.tz is not None else values
-        return _split_day_time(stamps, values.isna().to_numpy(), [])
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
-    if len(uniques) < len(values):  # event files repeat few distinct dates: parse each once
-        day, datetimes, bad, notes = parse_dates(pd.Series(uniques), dayfirst=dayfirst)
-        expand = _expander(codes, values.index)
-        datetimes = None if datetimes is None else expand(datetimes)
-        return expand(day), datetimes, bad[codes], notes
-    text = values.astype("string").str.strip()
-    present = text.notna() & (text != "")
-    notes: list[str] = []
-    offset = pd.Series(pd.NA, index=text.index, dtype="string")
-    matches = pc.match_substring_regex(pa.array(text, from_pandas=True), _HAS_OFFSET)
-    timed = pd.Series(matches.fill_null(False).to_numpy(zero_copy_only=False), index=text.index)
-    if timed.any():
-        offset[timed] = text[timed].str.extract(_OFFSET, expand=False)
-    aware = offset.notna() & present
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    if aware.any():
-        written = text[aware].str.replace(r"\s*(Z|[+-]\d\d:?\d\d)$", "", regex=True, flags=re.I)
-        wall = pd.to_datetime(written, format="ISO8601", errors="coerce")
-        utc = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-        is_utc = offset[aware].str.upper().isin(["Z", "+00:00", "+0000", "-00:00"])
-        local_utc = utc.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-        parsed[aware] = _in_range(wall.where(~is_utc, local_utc))
-        notes.append(
-            f"{int(aware.sum())} date-time(s) with a UTC offset: the day is the local day as "
-            f"written; event_datetime is in {LOCAL_TZ}"
-        )
-    naive = present & ~aware
-    if naive.any():
-        parsed[naive], note = _parse_naive(text[naive], dayfirst)
-        notes += note
-    bad = (present & parsed.isna()).to_numpy() | ~present.to_numpy()
-    day, datetimes, _, _ = _split_day_time(parsed, bad, notes)
-    if datetimes is not None and aware.any():
-        utc_all = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {LOCAL_TZ}]")
-        utc_all[aware] = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-        utc_all = utc_all.dt.tz_convert(LOCAL_TZ)
-        naive_local = parsed[~aware].dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT")
-        utc_all[~aware] = naive_local
-        datetimes = utc_all
-        if (naive & ~aware).any():
-            notes.append(f"date-times without an offset are read as {LOCAL_TZ} time")
-    return day, datetimes, bad, notes
-
-
-EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
-"""Dates outside this range are typing errors in event data (and overflow pandas' ns times)."""
-
-
-def _in_range(stamps: pd.Series) -> pd.Series:
-    return stamps.where((stamps >= EARLIEST) & (stamps <= LATEST)).astype("datetime64[ns]")
-
-
-def _expander(codes: np.ndarray, index: pd.Index):
-    def expand(unique_values: pd.Series) -> pd.Series:
-        return pd.Series(unique_values.to_numpy()[codes], index=index, dtype=unique_values.dtype)
-
-    return expand
-
-
-def _split_day_time(stamps: pd.Series, bad: np.ndarray, notes: list[str]):
-    has_time = (stamps.notna() & (stamps != stamps.dt.normalize())).any()
-    day = stamps.dt.tz_localize(None) if stamps.dt.tz is not None else stamps
-    return day.dt.normalize(), (stamps if has_time else None), bad, notes
-
-
-def _parse_naive(text: pd.Series, dayfirst: bool) -> tuple[pd.Series, list[str]]:
-    sample = text.drop_duplicates().head(500)
-    scores = {
-        f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
-        for f in DATE_FORMATS
-    }
-    order = sorted(DATE_FORMATS, key=lambda f: -scores[f])
-    notes = []
-    if scores["%d/%m/%Y"] and scores["%d/%m/%Y"] == scores["%m/%d/%Y"]:
-        first = "%d/%m/%Y" if dayfirst else "%m/%d/%Y"
-        order.remove(first)
-        order.insert(0, first)
-        why = "the file is in Russian/Kazakh" if dayfirst else "the file is not in Russian/Kazakh"
-        notes.append(
-            f"dates like 05/01/2022 are ambiguous; read as {'day' if dayfirst else 'month'} "
-            f"first because {why} - pass a file with ISO dates (2022-01-05) to be sure"
-        )
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    used = []
-    for fmt in order:
-        todo = parsed.isna()
-        if not todo.any() or (not scores[fmt] and used):
-            break
-        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        if attempt.notna().any():
-            parsed[todo] = _in_range(attempt)
-            used.append(fmt)
-    if used:
-        notes.append("date format(s) detected: " + ", ".join(used))
-    return parsed, notes
 
 
 _READERS: dict[str, Callable[[_Source, dict[str, str] | None], _Raw]] = {

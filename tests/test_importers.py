@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geo.dates import parse_dates
 from geo.errors import EventDataError
-from geo.importers import ACLED_ATTRIBUTION, detect_format, parse_dates, read_events
+from geo.importers import ACLED_ATTRIBUTION, detect_format, read_events
 from geo.placing import place_events
 from geo.regions import load_regions
 
@@ -176,7 +177,7 @@ def test_gdelt_fields():
     assert first["source_url"] == "https://www.example-news.kz/2022/01/1019000001.html"
     assert first["source"] == "example-news.kz"
     assert first["actor1"] == "PROTESTER"
-    assert events["event_type"].tolist()[1] == "Violence"
+    assert events["event_type"].tolist()[1] == "Violence against civilians"  # CAMEO 18, unrest
 
 
 def test_gdelt_1_0_without_sourceurl_and_zipped(tmp_path, regions):
