@@ -565,7 +565,7 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
 
 # Chart specs are drawn (and validated by Altair, hundreds of milliseconds) once per dataset; a
 # rerun adds only the day shown (geo.with_day_shown).
-@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
     days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
     per_day = geo.events_per_day(days)
@@ -584,14 +584,14 @@ def national_toll_spec() -> dict:
     return geo.national_toll_chart(geo.national_tolls(geo.load_official_tolls())).to_dict()
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def units_affected_spec(dataset: Dataset) -> dict:
     per_day = geo.units_affected_per_day(dataset.onsets)
     span = (dataset.days[0].normalize(), dataset.days[-1].normalize())
     return geo.units_affected_chart(per_day, None, days=span).to_dict()
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED)
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def onset_distance_spec(dataset: Dataset) -> dict:
     return geo.onset_distance_chart(dataset.onsets, geo.spread_speed(dataset.onsets)).to_dict()
 
