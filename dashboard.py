@@ -548,7 +548,7 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
     """Events per day, whatever the step: hourly frames are summed into their day."""
     spec = timeline_spec(dataset, with_context=view.dataset == "bundled")
     st.vega_lite_chart(
-        geo.with_day_shown(spec, pd.Timestamp(view.date).normalize()),
+        geo.inline_data(geo.with_day_shown(spec, pd.Timestamp(view.date).normalize())),
         on_select=date_from_timeline,
         selection_mode=geo.SELECTION_NAME,
         key="timeline",
@@ -614,9 +614,10 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
     left, right = st.columns(2)
     with left:
         day = pd.Timestamp(view.date).normalize()
-        st.vega_lite_chart(geo.with_day_shown(units_affected_spec(dataset), day), width="stretch")
+        spec = geo.inline_data(geo.with_day_shown(units_affected_spec(dataset), day))
+        st.vega_lite_chart(spec, width="stretch")
     with right:
-        st.vega_lite_chart(onset_distance_spec(dataset), width="stretch")
+        st.vega_lite_chart(geo.inline_data(onset_distance_spec(dataset)), width="stretch")
     origin = dataset.onsets.attrs.get("origin")
     if origin is not None:
         st.caption(

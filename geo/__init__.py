@@ -13,6 +13,7 @@ from geo.aggregate import (
 )
 from geo.charts import (
     SELECTION_NAME,
+    inline_data,
     national_toll_chart,
     onset_distance_chart,
     selected_date,
@@ -82,6 +83,7 @@ __all__ = [
     "detect_format",
     "diffusion_classes",
     "events_per_day",
+    "inline_data",
     "layout_for_dates",
     "load_basemap",
     "load_bundled_events",

@@ -148,6 +148,39 @@ def with_day_shown(spec: dict, current_date) -> dict:
     }
 
 
+def inline_data(spec: dict) -> dict:
+    """`spec` with each layer's named dataset written into the layer (`data.values`).
+
+    The same chart: Vega-Lite reads rows the same way from either place. Streamlit converts
+    every entry of a spec's top-level `datasets` to an Arrow table on every call (milliseconds
+    each, on every rerun), while rows inside a layer travel as part of the spec's JSON. The
+    top-level view's own data, if any, stays named.
+    """
+    datasets = spec.get("datasets", {})
+    used: set[str] = set()
+
+    def inlined(view: dict) -> dict:
+        view = {**view}
+        name = view.get("data", {}).get("name")
+        if name in datasets:
+            view["data"] = {"values": datasets[name]}
+            used.add(name)
+        if "layer" in view:
+            view["layer"] = [inlined(layer) for layer in view["layer"]]
+        return view
+
+    result = {**spec}
+    if "layer" in spec:
+        result["layer"] = [inlined(layer) for layer in spec["layer"]]
+    top = spec.get("data", {}).get("name")
+    remaining = {name: rows for name, rows in datasets.items() if name not in used or name == top}
+    if remaining:
+        result["datasets"] = remaining
+    else:
+        result.pop("datasets", None)
+    return result
+
+
 def units_affected_chart(
     per_day: pd.DataFrame,
     current_date,

@@ -11,6 +11,7 @@ import pytest
 from geo.charts import (
     SELECTION_NAME,
     fit_line,
+    inline_data,
     onset_distance_chart,
     selected_date,
     timeline_chart,
@@ -541,3 +542,34 @@ def test_a_day_outside_the_cached_charts_days_is_refused(per_day):
     cached = units_affected_chart(per_day, None).to_dict()  # spans 2-4 January
     with pytest.raises(ValueError, match="current_date 2022-01-05 is outside the chart's days"):
         with_day_shown(cached, "2022-01-05")
+
+
+def resolved_rows(spec: dict) -> list[list[dict]]:
+    """Each unit view's rows, wherever the spec keeps them."""
+    return [
+        layer["data"]["values"]
+        if "values" in layer["data"]
+        else spec["datasets"][layer["data"]["name"]]
+        for layer in layers(spec)
+        if "data" in layer
+    ]
+
+
+def test_inlined_data_draws_the_same_rows_and_leaves_no_datasets(per_day_by_type, fatalities):
+    spec = timeline_chart(
+        per_day_by_type,
+        fatalities,
+        load_context(),
+        pd.Timestamp("2022-01-03"),
+        type_colours=COLOURS,
+    ).to_dict()
+    inlined = inline_data(spec)
+    assert "datasets" not in inlined
+    assert resolved_rows(inlined) == resolved_rows(spec)
+    assert len(resolved_rows(spec)) > 5
+    [rule] = by_description(inlined, "Day shown")
+    assert rule["data"]["values"][0]["at"] == "2022-01-03T12:00:00Z"
+    without_data = [{k: v for k, v in layer.items() if k != "data"} for layer in layers(spec)]
+    assert [
+        {k: v for k, v in layer.items() if k != "data"} for layer in layers(inlined)
+    ] == without_data
