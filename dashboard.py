@@ -450,12 +450,15 @@ def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
         map_args(dataset, view.tiles), height=MAP_HEIGHT, on_message=apply_map_message
     )
-    alt_text = frame_alt_text(
-        dataset.onsets, len(dataset.regions), pd.Timestamp(view.date), step=dataset.step
-    )
+    alt_text = map_alt_text(dataset, pd.Timestamp(view.date))
     st.caption(f"{alt_text} Press ▶ on the map to play the days; click a region for its events.")
     if dataset.attribution:
         st.caption(dataset.attribution)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, max_entries=512)
+def map_alt_text(dataset: Dataset, day: pd.Timestamp) -> str:
+    return frame_alt_text(dataset.onsets, len(dataset.regions), day, step=dataset.step)
 
 
 def apply_map_message(message: dict) -> None:
@@ -473,14 +476,7 @@ def apply_map_message(message: dict) -> None:
 
 
 def region_table_ui(dataset: Dataset, view: ViewState) -> None:
-    values = geo.values_at(dataset.counts, pd.Timestamp(view.date), view.mode, view.window)
-    onsets = dataset.onsets[["region_id", "onset_date", "days_since_origin"]]
-    table = (
-        dataset.regions[["region_id", "name_en"]]
-        .merge(values, on="region_id")
-        .merge(onsets, on="region_id", how="left")
-    )
-    table.attrs = {}  # the onset table carries its origin, which Arrow cannot serialise
+    table = region_table(dataset, pd.Timestamp(view.date), view.mode, view.window)
     affected = int((table["events"] > 0).sum())
     st.metric(
         "Regions with events",
@@ -488,7 +484,7 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
         help=f"{MODE_LABELS[view.mode]} {view.date:%d %b %Y}",
     )
     st.dataframe(
-        table.drop(columns="region_id").sort_values(["events", "name_en"], ascending=[False, True]),
+        table.drop(columns="region_id"),
         column_config={
             "name_en": "Region",
             "events": st.column_config.NumberColumn("Events"),
@@ -501,6 +497,20 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
         height=300,
         key="region_table",
     )
+
+
+@st.cache_data(show_spinner=False, hash_funcs=HASHED, max_entries=512)
+def region_table(dataset: Dataset, day: pd.Timestamp, mode: str, window: int) -> pd.DataFrame:
+    """The regions' values on `day`, most events first: built once per view, not per rerun."""
+    values = geo.values_at(dataset.counts, day, mode, window)
+    onsets = dataset.onsets[["region_id", "onset_date", "days_since_origin"]]
+    table = (
+        dataset.regions[["region_id", "name_en"]]
+        .merge(values, on="region_id")
+        .merge(onsets, on="region_id", how="left")
+    )
+    table.attrs = {}  # the onset table carries its origin, which Arrow cannot serialise
+    return table.sort_values(["events", "name_en"], ascending=[False, True])
 
 
 def region_panel_ui(dataset: Dataset, view: ViewState) -> None:

@@ -363,8 +363,11 @@ def _numeric_order(parts: pd.DataFrame, dayfirst: bool, order: str | None) -> tu
     dotted = bool((parts["sep"] == ".").all())
     chosen = DAY_FIRST if dotted or dayfirst else MONTH_FIRST
     if dotted:
-        why = "dates written with dots (05.01.2022) are day first by convention"
-    elif dayfirst:
+        return chosen, (
+            f"numeric dates such as {_example(parts)} read day first (dates written with dots "
+            "are day first by convention); choose month-first (--monthfirst) if that is wrong"
+        )
+    if dayfirst:
         why = "the file is in Russian/Kazakh"
     else:
         why = "the file is not in Russian/Kazakh"
