@@ -367,10 +367,7 @@ def _numeric_order(parts: pd.DataFrame, dayfirst: bool, order: str | None) -> tu
             f"numeric dates such as {_example(parts)} read day first (dates written with dots "
             "are day first by convention); choose month-first (--monthfirst) if that is wrong"
         )
-    if dayfirst:
-        why = "the file is in Russian/Kazakh"
-    else:
-        why = "the file is not in Russian/Kazakh"
+    why = "the file is in Russian/Kazakh" if dayfirst else "the file is not in Russian/Kazakh"
     sample = _example(parts)
     note = (
         f"numeric dates such as {sample} are ambiguous (every value allows day first and month "
