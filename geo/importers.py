@@ -1104,8 +1104,9 @@ def guess_mapping(
                 hit = key in synonyms if exact else any(p in synonyms for p in parts if len(p) > 1)
                 unfit = unfit_reason(target, values[column]) if hit and values is not None else None
                 if unfit:
-                    if passed_over is not None:
-                        passed_over.append(f"{column!r} not taken for {target}: {unfit}")
+                    note = f"{column!r} not taken for {target}: {unfit}"
+                    if passed_over is not None and note not in passed_over:
+                        passed_over.append(note)
                     continue
                 if hit:
                     chosen[target] = column

@@ -121,7 +121,14 @@ def _by_coordinates(
     reasons = [""]
     reason = np.zeros(len(joined), dtype=np.int64)  # positions in `reasons`
 
-    abroad = _in_neighbouring_country(joined, has_xy & (~placed | _nearest(joined)))
+    # A point in a neighbouring country is abroad, not just off a border, unless its file says
+    # it is in Kazakhstan (then the border is off by its width: Khorgos, on the Chinese border).
+    said_kazakh = (joined["country"] == KAZAKHSTAN).fillna(False).to_numpy(dtype=bool)
+    near = _nearest(joined)
+    in_country = _in_neighbouring_country(joined, has_xy & ~placed)
+    abroad = {r: c for r, c in in_country.items() if not said_kazakh[r]}
+    abroad.update(_in_neighbouring_country(joined, has_xy & near & ~said_kazakh))
+    abroad.update(_in_neighbouring_country(joined, has_xy & placed & ~near & ~said_kazakh, regions))
     for row, code in abroad.items():
         reason[row] = len(reasons)
         reasons.append(outside_reason(code, f"the point lies in {country_name(code)}"))
@@ -137,7 +144,14 @@ def _by_coordinates(
         method[positions] = _UNPLACED
         placed = joined["region_id"].notna().to_numpy()
     in_no_country = np.ones(len(joined), dtype=bool)
-    in_no_country[positions] = False
+    in_no_country[[*in_country, *abroad]] = False
+    for row in set(in_country) - set(abroad):  # the file says Kazakhstan, the point says not
+        if not placed[row]:
+            reason[row] = len(reasons)
+            reasons.append(
+                f"the point lies in {country_name(in_country[row])} ({in_country[row]}), more "
+                f"than {tolerance_km:g} km from every unit, though the file says Kazakhstan"
+            )
     outside = np.flatnonzero(has_xy & ~placed & in_no_country)
     if outside.size:
         trial = joined.iloc[outside][["latitude", "longitude"]].rename(
@@ -181,13 +195,18 @@ def _nearest(joined: pd.DataFrame) -> np.ndarray:
     return (joined["join_method"] == "nearest").to_numpy(dtype=bool)
 
 
-def _in_neighbouring_country(joined: pd.DataFrame, candidates: np.ndarray) -> dict[int, str]:
+def _in_neighbouring_country(
+    joined: pd.DataFrame, candidates: np.ndarray, inside: gpd.GeoDataFrame | None = None
+) -> dict[int, str]:
     """Row position -> ISO code of the neighbouring country its point lies in, for `candidates`
-    (points outside every unit, or only near one): those are abroad, not off a coast."""
+    (points outside every unit or only near one; or, with `inside`, points within a unit of
+    that layout): those are abroad, not off a coast or in Kazakhstan."""
     rows = np.flatnonzero(candidates)
     if not rows.size:
         return {}
-    codes = countries_at(joined["latitude"].to_numpy()[rows], joined["longitude"].to_numpy()[rows])
+    codes = countries_at(
+        joined["latitude"].to_numpy()[rows], joined["longitude"].to_numpy()[rows], inside=inside
+    )
     return {int(r): str(c) for r, c in zip(rows, codes, strict=True) if c}
 
 
@@ -288,7 +307,8 @@ def _outside_kazakhstan(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     outside = joined["unplaced_reason"].str.startswith("outside Kazakhstan").to_numpy(dtype=bool)
     if outside.any():
         counts = joined.loc[outside, "country"].value_counts()
-        listed = ", ".join(f"{code} {n:,}" for code, n in counts.items())
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        listed = ", ".join(f"{code} {n:,}" for code, n in ordered)
         notes.append(f"outside Kazakhstan: {int(outside.sum()):,} rows ({listed}), not placed")
     return joined
 

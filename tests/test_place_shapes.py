@@ -1,0 +1,214 @@
+"""Real file shapes, read row by row: which region, counted or not, and why (issue 7, §2, §5).
+
+Each fixture in tests/fixtures/places/ copies the *shape* of a kind of file seen in public
+repositories (an ACLED export of several countries, a GDELT 2.0 event file, a Mass Mobilization
+extract, a GeoJSON protest list, a log of geolocated videos, a Russian-language newsroom sheet);
+the rows are invented, with coordinates of the real towns. Every row's expected reading is
+written out here, worked out from the map, not from the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import geo
+from geo import spread
+from geo.placing import place_events
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "places"
+KZ_2022 = "2022-01"
+
+OUTSIDE = "outside Kazakhstan"
+
+
+@pytest.fixture(scope="module")
+def regions():
+    return geo.load_regions(KZ_2022)
+
+
+def read(name: str, regions, **options) -> pd.DataFrame:
+    imported = geo.read_events(FIXTURES / name, **options)
+    return place_events(imported.events, regions).events.set_index("source_row")
+
+
+def reading(placed: pd.DataFrame) -> dict[int, tuple]:
+    """source_row -> (region_id or None, country or None, the start of the reason)."""
+    return {
+        int(row): (
+            None if pd.isna(r["region_id"]) else r["region_id"],
+            None if pd.isna(r["country"]) else r["country"],
+            r["unplaced_reason"],
+        )
+        for row, r in placed.iterrows()
+    }
+
+
+def assert_rows(placed: pd.DataFrame, expected: dict[int, tuple[str | None, str | None, str]]):
+    got = reading(placed)
+    assert set(got) == set(expected)
+    for row, (region, country, reason) in expected.items():
+        assert got[row][:2] == (region, country), f"row {row}: {got[row]}"
+        assert got[row][2].startswith(reason), f"row {row}: {got[row][2]!r}"
+
+
+def test_acled_export_of_several_countries_places_only_kazakhstan(regions):
+    placed = read("acled_multi_country.csv", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("mangystau", "KZ", ""),
+            2: (None, "KG", f"{OUTSIDE} (KG)"),  # Bishkek: was Jambyl Region
+            3: (None, "KG", f"{OUTSIDE} (KG)"),  # Sokuluk, Chuy
+            4: (None, "UZ", f"{OUTSIDE} (UZ)"),  # Tashkent: was Turkistan Region
+            5: (None, "RU", f"{OUTSIDE} (RU)"),  # Kazan: was "swapped" into Aktobe Region
+            6: (None, "BF", f"{OUTSIDE} (BF)"),  # Alga, Centre-Nord, Burkina Faso
+            7: (None, "UA", f"{OUTSIDE} (UA)"),  # Sevastopol
+        },
+    )
+
+
+def test_acled_export_spread_starts_at_the_kazakh_event_not_abroad(regions):
+    imported = geo.read_events(FIXTURES / "acled_multi_country.csv")
+    placed = place_events(imported.events, regions)
+    table = spread.onsets(placed.events, regions)
+    assert list(table.dropna(subset=["onset_date"])["region_id"]) == ["mangystau"]
+    origin = table.attrs["origin"]  # the Burkina Faso battle of 1 January came first
+    assert (origin.date, origin.label) == (pd.Timestamp("2022-01-02"), "Zhanaozen")
+    note = next(n for n in placed.notes if n.startswith(OUTSIDE))
+    assert note == f"{OUTSIDE}: 6 rows (KG 2, BF 1, RU 1, UA 1, UZ 1), not placed"
+
+
+def test_gdelt_country_codes_are_fips(regions):
+    placed = read("gdelt2_multi_country.export.CSV", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("mangystau", "KZ", ""),
+            2: (None, "RU", f"{OUTSIDE} (RU)"),  # FIPS RS is Russia (ISO RS is Serbia)
+            3: (None, "KG", f"{OUTSIDE} (KG)"),
+            4: (None, "UZ", f"{OUTSIDE} (UZ)"),
+            5: (None, "KZ", "located only at the country's centroid"),
+            6: ("almaty_city", "KZ", ""),
+        },
+    )
+
+
+def test_newsroom_points_without_a_country_column(regions):
+    placed = read("newsroom_points_ru.csv", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("mangystau", None, ""),
+            2: ("almaty_city", None, ""),
+            3: (None, "KG", f"{OUTSIDE} (KG): the point lies in Kyrgyzstan"),  # Sokuluk
+            4: (None, "UZ", f"{OUTSIDE} (UZ): the point lies in Uzbekistan"),  # Tashkent
+            5: (None, "RU", f"{OUTSIDE} (RU): the point lies in Russia"),  # Kazan, not swapped
+            6: ("almaty_city", None, ""),  # Almaty written lon, lat: in no country as given
+            7: ("mangystau", None, ""),  # in the Caspian off Aktau: the nearest unit
+            8: ("atyrau", None, ""),
+        },
+    )
+    assert placed.loc[6, "place_method"] == "swapped coordinates"
+    assert placed.loc[7, "join_method"] == "nearest"
+
+
+def test_russian_categories_get_their_spread(regions):
+    imported = geo.read_events(FIXTURES / "newsroom_points_ru.csv")
+    placed = place_events(imported.events, regions)
+    assert spread.unrest_types(placed.events["event_type"]) == (
+        "митинг",
+        "беспорядки",
+        "столкновение",
+        "забастовка",
+    )  # not "задержание" (detention)
+    table = spread.onsets(placed.events, regions).dropna(subset=["onset_date"])
+    assert dict(zip(table["region_id"], table["onset_date"].dt.day, strict=True)) == {
+        "mangystau": 2,
+        "almaty_city": 4,
+    }  # Atyrau's only row is a detention: no onset
+
+
+def test_place_names_without_a_country(regions):
+    placed = read("place_names_no_country.csv", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("mangystau", None, ""),
+            2: (None, "UZ", f"{OUTSIDE} (UZ): the place name 'Samarkand' is Samarkand"),
+            3: (None, "RU", f"{OUTSIDE} (RU): the place name 'Astrakhan' is Astrakhan"),
+            4: (None, "UA", f"{OUTSIDE} (UA): the place name 'Sevastopol' is Sevastopol"),
+            5: (None, "MA", f"{OUTSIDE} (MA): the place name 'Agadir' is Agadir"),
+            6: (None, None, "admin1 'Centre-Nord' is no region of Kazakhstan"),
+            7: ("aktobe", None, ""),  # Alga with its own region
+            8: (None, "KG", f"{OUTSIDE} (KG): the place name 'Bishkek' is Bishkek"),
+            9: (None, "RU", f"{OUTSIDE} (RU): the place name 'Kazan' is Kazan"),
+        },
+    )
+
+
+def test_a_kazakh_country_column_keeps_the_kazakh_village(regions):
+    events = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-05"] * 2),
+            "event_type": ["Protests"] * 2,
+            "location": ["Sevastopol", "Sevastopol"],
+            "country": ["KZ", pd.NA],
+        }
+    )
+    placed = place_events(events, regions).events
+    assert placed["region_id"].tolist()[0] == "kostanay"  # GeoNames' Sevastopol', Kostanay
+    assert pd.isna(placed["region_id"].tolist()[1])
+
+
+def test_geojson_protest_list(regions):
+    placed = read("protests.geojson", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("aktobe", "KZ", ""),
+            2: (None, "KG", f"{OUTSIDE} (KG)"),  # Osh, country given
+            3: (None, "KG", f"{OUTSIDE} (KG): the point lies in Kyrgyzstan"),  # Kant: was Jambyl
+            4: ("shymkent", None, ""),
+        },
+    )
+
+
+def test_video_log_takes_its_categories_from_label_not_the_medium(regions):
+    imported = geo.read_events(FIXTURES / "video_log.csv")
+    assert imported.mapping["event_type"] == "label"
+    assert imported.events["event_type"].tolist() == ["protest", "clash", "protest", "protest"]
+    assert (
+        "'type' not taken for event_type: its values are media kinds (video, picture), not "
+        "event categories"
+    ) in imported.notes
+    guessed = next(n for n in imported.notes if n.startswith("columns guessed"))
+    assert "event_type <- 'label' (e.g. 'protest', 'clash')" in guessed
+    placed = place_events(imported.events, regions).events
+    assert placed["region_id"].tolist()[:3] == ["almaty_city", "almaty_city", "mangystau"]
+    assert placed["unplaced_reason"].iloc[3] == f"{OUTSIDE} (KG): the point lies in Kyrgyzstan"
+
+
+def test_mass_mobilization_columns_are_not_taken_for_type_or_region():
+    frame = pd.read_csv(FIXTURES / "mass_mobilization.csv", dtype=str)
+    passed_over: list[str] = []
+    mapping = geo.importers.guess_mapping(list(frame.columns), frame, passed_over)
+    assert "admin1" not in mapping  # `region` holds continents
+    assert "event_type" not in mapping  # `participants_category` holds crowd sizes
+    assert mapping["country"] == "country"
+    assert mapping["location"] == "location"
+    assert passed_over == [
+        "'region' not taken for admin1: its values are continents (Asia, Europe), not regions "
+        "of a country",
+        "'participants_category' not taken for event_type: its values are sizes or counts "
+        "(1000-1999, 100-999, 50-99), not event categories",
+    ]
+
+
+def test_the_mapping_can_be_overridden_field_by_field(regions):
+    imported = geo.read_events(FIXTURES / "video_log.csv", mapping={"event_type": "type"})
+    assert imported.mapping["event_type"] == "type"
+    assert imported.mapping["location"] == "city"  # the rest is still guessed
+    assert imported.events["event_type"].tolist() == ["video", "picture", "video", "video"]
