@@ -16,7 +16,10 @@ import streamlit as st
 import geo
 from geo import export, player
 from geo.aggregate import key_days
+from geo.dates import DAY_FIRST, MONTH_FIRST
+from geo.event_table import event_table
 from geo.filters import EventFilter, choices, filter_mask
+from geo.htmlsafe import markdown_text
 from geo.limits import UPLOAD_LIMITS
 from geo.mapview import EVENT_TYPE_COLOURS
 from geo.panel import frame_alt_text, region_events
@@ -58,16 +61,25 @@ HASHED = {Dataset: lambda d: (d.fingerprint, d.name), EventFilter: repr}
 CACHE_BOUNDS = {"max_entries": 32, "ttl": "1h"}
 """Every per-view cache is bounded, so memory plateaus however many views and uploads pass."""
 MAP_HEIGHT = 600
-FRAME_LENGTH = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
+FRAME_DISPLAY = {"day": "DD MMM YYYY", "hour": "DD MMM YYYY HH:00"}
+"""How a date column shows a frame's time: days, or hours when stepping by hour."""
 PROBLEMS_SHOWN = 200
+DATE_ORDERS = {
+    "auto": "as the file says",
+    DAY_FIRST: "day first (5 January)",
+    MONTH_FIRST: "month first (1 May)",
+}
 
 
 # ---- data (cached: everything the cache depends on is an argument) -------------------------
-@st.cache_data(show_spinner="Loading the January 2022 record…")
-def bundled_dataset() -> Dataset:
+@st.cache_data(show_spinner="Loading the January 2022 record…", max_entries=len(LAYOUT_LABELS))
+def bundled_dataset(layout: str) -> Dataset:
+    """The bundled record on the chosen boundaries ("auto": those in force on its dates)."""
     bundled = geo.load_bundled_events()
+    if layout == "auto":
+        layout = geo.layout_for_dates(bundled.events["event_date"])
     return build_dataset(
-        bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
+        bundled.events, geo.load_regions(layout), name=bundled.file, problems=bundled.problems
     )
 
 
@@ -110,7 +122,10 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 # ---- page -------------------------------------------------------------------------------
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
-    st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
+    if embedded():
+        hide_sidebar()
+    else:
+        st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     map_component.follow_slider("Date")  # the date moves the map at once, before any rerun
     base = dataset_ui()
     restore_view_from_url(base, frames_of(base))
@@ -150,6 +165,9 @@ def dated_view_ui(
     share_ui(query)
     map_component.show_state(player_state(view, days).as_json())
 
+    if embedded():  # a news page embeds the map, its player, the date and the credits only
+        map_ui(dataset, view)
+        return
     map_tab, spread_tab, data_tab = st.tabs(
         ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
     )
@@ -172,6 +190,19 @@ def dated_view_ui(
             sources_ui()
 
 
+def embedded() -> bool:
+    """Whether the page is embedded (`?embed=true`, as in a news story's iframe)."""
+    return bool(st.context.is_embedded)
+
+
+def hide_sidebar() -> None:
+    """Embedded, the view comes from the link alone: the sidebar's choices are not shown."""
+    st.html(
+        "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+        "[data-testid='stExpandSidebarButton']{display:none}</style>"
+    )
+
+
 def dataset_ui() -> Dataset:
     """Sidebar: the bundled record, or a file the person uploads (kept in this session only)."""
     with st.sidebar:
@@ -186,23 +217,39 @@ def dataset_ui() -> Dataset:
             "Boundaries", list(LAYOUT_LABELS), format_func=LAYOUT_LABELS.get, key="layout"
         )
         if upload is None:
-            return bundled_dataset()
+            return bundled_dataset(layout)
+        date_order = date_order_ui()
         try:
-            return uploaded_dataset_ui(upload, layout)
+            return uploaded_dataset_ui(upload, layout, date_order)
         except geo.QantarError as error:
-            st.error(f"{upload.name} could not be used: {error}")
-            return bundled_dataset()
+            st.error(f"{markdown_text(upload.name)} could not be used: {markdown_text(error)}")
+            return bundled_dataset(layout)
 
 
-def uploaded_dataset_ui(upload, layout: str) -> Dataset:
+def date_order_ui() -> str | None:
+    """How to read numeric dates of the upload; None lets the file decide (the report says how)."""
+    choice = st.radio(
+        "Numeric dates such as 05/01/2022",
+        list(DATE_ORDERS),
+        format_func=DATE_ORDERS.get,
+        key="date_order",
+        help="By default a date only one reading allows (28/1/2022) decides for the whole "
+        "column; otherwise the file's language does, and the report says which was used.",
+    )
+    return None if choice == "auto" else choice
+
+
+def uploaded_dataset_ui(upload, layout: str, date_order: str | None = None) -> Dataset:
     """Read, place and count the upload in a capped worker process (geo.uploads), saying which
     step it is at. The result lives in this session only, never in a cache another reader could
     hit, and goes with the session; a new upload replaces it."""
-    key = (upload.file_id, upload.name, layout)
+    key = (upload.file_id, upload.name, layout, date_order)
     kept = st.session_state.get("uploaded")
     if kept is None or kept[0] != key:
         st.session_state.pop("uploaded", None)  # the previous upload's memory goes first
-        with st.status(f"Reading {upload.name} ({upload.size / 1e6:.1f} MB)…") as status:
+        with st.status(
+            f"Reading {markdown_text(upload.name)} ({upload.size / 1e6:.1f} MB)…"
+        ) as status:
             try:
                 dataset = read_upload(
                     upload.getvalue(),
@@ -210,14 +257,17 @@ def uploaded_dataset_ui(upload, layout: str) -> Dataset:
                     layout,
                     UPLOAD_LIMITS,
                     on_progress=lambda line: status.update(label=line),
+                    date_order=date_order,
                 )
             except geo.QantarError:
-                status.update(label=f"{upload.name} could not be used", state="error")
+                status.update(
+                    label=f"{markdown_text(upload.name)} could not be used", state="error"
+                )
                 raise
         kept = st.session_state["uploaded"] = (key, dataset)
     dataset = kept[1]
     st.status(
-        f"{upload.name}: {int(dataset.events['region_id'].notna().sum()):,} of "
+        f"{markdown_text(upload.name)}: {int(dataset.events['region_id'].notna().sum()):,} of "
         f"{len(dataset.events) + len(dataset.problems):,} rows placed",
         state="complete",
         expanded=False,
@@ -364,6 +414,8 @@ def date_ui(days: list, dataset: Dataset) -> dt.date:
     date = st.select_slider(
         "Date", options=days, format_func=lambda day: day.strftime(label_format), key="date"
     )
+    if embedded():
+        return date
     jumps = key_days(dataset.counts)
     columns = st.columns(4)
     targets = {
@@ -477,11 +529,15 @@ def apply_map_message(message: dict) -> None:
 
 def region_table_ui(dataset: Dataset, view: ViewState) -> None:
     table = region_table(dataset, pd.Timestamp(view.date), view.mode, view.window)
-    affected = int((table["events"] > 0).sum())
     st.metric(
-        "Regions with events",
-        f"{affected} of {len(table)}",
-        help=f"{MODE_LABELS[view.mode]} {view.date:%d %b %Y}",
+        "Regions with any event",
+        f"{geo.regions_with_events(table)} of {len(table)}",
+        help=(
+            f"Events of any type (decisions and emergency rule too), "
+            f"{MODE_LABELS[view.mode].lower()} {frame_label(view.date, dataset.step)}. "
+            "The map's “regions affected” counts regions whose first protest, riot or clash "
+            "has happened."
+        ),
     )
     st.dataframe(
         table.drop(columns="region_id"),
@@ -489,8 +545,12 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
             "name_en": "Region",
             "events": st.column_config.NumberColumn("Events"),
             "fatalities": st.column_config.NumberColumn("Deaths reported"),
-            "onset_date": st.column_config.DateColumn("First protest"),
-            "days_since_origin": st.column_config.NumberColumn("D+", format="D+%d"),
+            "onset_date": st.column_config.DatetimeColumn(
+                "First protest", format=FRAME_DISPLAY[dataset.step]
+            ),
+            "days_since_origin": st.column_config.NumberColumn(
+                "D+" if dataset.step == "day" else "D+ (days)", format="D+%d"
+            ),
         },
         hide_index=True,
         width="stretch",
@@ -501,16 +561,14 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
 
 @st.cache_data(show_spinner=False, hash_funcs=HASHED, max_entries=512)
 def region_table(dataset: Dataset, day: pd.Timestamp, mode: str, window: int) -> pd.DataFrame:
-    """The regions' values on `day`, most events first: built once per view, not per rerun."""
-    values = geo.values_at(dataset.counts, day, mode, window)
-    onsets = dataset.onsets[["region_id", "onset_date", "days_since_origin"]]
-    table = (
-        dataset.regions[["region_id", "name_en"]]
-        .merge(values, on="region_id")
-        .merge(onsets, on="region_id", how="left")
+    """The regions' values on `day` as the map counts them: built once per view, not per rerun."""
+    return geo.region_table(
+        dataset.regions, dataset.counts, dataset.onsets, day, mode, window, step=dataset.step
     )
-    table.attrs = {}  # the onset table carries its origin, which Arrow cannot serialise
-    return table.sort_values(["events", "name_en"], ascending=[False, True])
+
+
+def frame_label(date, step: str) -> str:
+    return pd.Timestamp(date).strftime("%d %b %Y %H:00" if step == "hour" else "%d %b %Y")
 
 
 def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
@@ -530,16 +588,16 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
         pd.Timestamp(view.date),
         view.mode,
         view.window,
-        frame=FRAME_LENGTH[dataset.step],
+        step=dataset.step,
     )
     st.caption(
-        f"{len(listed)} events in {names[region]} "
-        f"{MODE_LABELS[view.mode].lower()} {view.date:%d %b %Y}"
+        f"{len(listed)} events in {markdown_text(names[region])} "
+        f"{MODE_LABELS[view.mode].lower()} {frame_label(view.date, dataset.step)}"
     )
     st.dataframe(
         listed,
         column_config={
-            "links": st.column_config.ListColumn("Sources (links)"),
+            **source_link_columns(listed),
             "deaths": st.column_config.NumberColumn("Deaths"),
             "deaths_reported_by": "Deaths reported by",
             "sub_type": "Sub-type",
@@ -552,6 +610,15 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
         width="stretch",
         key="region_events",
     )
+
+
+def source_link_columns(table: pd.DataFrame) -> dict:
+    """Each `source_k` column of a geo listing as its own clickable link."""
+    return {
+        column: st.column_config.LinkColumn(f"Source {column.removeprefix('source_')}")
+        for column in table.columns
+        if column.startswith("source_") and column.removeprefix("source_").isdigit()
+    }
 
 
 def timeline_ui(dataset: Dataset, view: ViewState) -> None:
@@ -634,20 +701,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
             f"Origin: {origin.label}, {origin.date:%d %b %Y} (the earliest protest, riot "
             "or clash). Regions without a dated protest have no onset."
         )
-    table = dataset.onsets[
-        [
-            "onset_rank",
-            "unit",
-            "onset_date",
-            "days_since_origin",
-            "distance_km",
-            "first_place",
-            "first_source_url",
-            "disputes",
-            "note",
-        ]
-    ].copy()
-    table.attrs = {}  # the origin is stated above; Arrow cannot carry it
+    table = geo.onset_listing(dataset.onsets)
     st.dataframe(
         table,
         column_config={
@@ -657,7 +711,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
             "days_since_origin": st.column_config.NumberColumn("D+", format="D+%d"),
             "distance_km": st.column_config.NumberColumn("km from origin", format="%.0f"),
             "first_place": "First place",
-            "first_source_url": st.column_config.LinkColumn("Source"),
+            **source_link_columns(table),
             "disputes": st.column_config.TextColumn("Other sources say"),
             "note": "Note",
         },
@@ -668,7 +722,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
 
 
 def report_ui(dataset: Dataset) -> None:
-    st.subheader(f"Data: {dataset.name}")
+    st.subheader(f"Data: {markdown_text(dataset.name)}")
     methods = dataset.events["place_method"].value_counts()
     placed = int(dataset.events["region_id"].notna().sum())
     st.write(
@@ -682,7 +736,7 @@ def report_ui(dataset: Dataset) -> None:
         key="place_methods",
     )
     for note in dataset.notes:
-        st.caption(note)
+        st.caption(markdown_text(note))
     if dataset.problems:
         shown = [str(problem) for problem in dataset.problems[:PROBLEMS_SHOWN]]
         more = len(dataset.problems) - len(shown)
@@ -710,6 +764,15 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
         "attribution": credit,
     }
     downloads = [
+        (
+            "Cleaned event table (CSV)",
+            "events.csv",
+            "text/csv",
+            lambda: export.event_table_csv(
+                event_table(dataset.events, dataset.duplicates, dataset.problems),
+                attribution=credit,
+            ),
+        ),
         (
             "Region-day table (CSV)",
             "region-days.csv",

@@ -26,6 +26,7 @@ from geo.errors import EventDataError, Problem, QantarError, RegionDataError, Un
 from geo.events import load_bundled_events, load_events_csv
 from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.panel import onset_listing, region_table, regions_with_events
 from geo.pipeline import Dataset, build_dataset, dataset_from_import
 from geo.placing import PLACE_METHODS, PlacedEvents, place_events
 from geo.regions import (
@@ -94,6 +95,7 @@ __all__ = [
     "national_toll_chart",
     "national_tolls",
     "onset_distance_chart",
+    "onset_listing",
     "onsets",
     "origin_of_event",
     "place_events",
@@ -101,7 +103,9 @@ __all__ = [
     "region_day_counts",
     "region_day_type_counts",
     "region_hour_counts",
+    "region_table",
     "regional_tolls_known_by",
+    "regions_with_events",
     "repair_regions",
     "selected_date",
     "spread_speed",

@@ -9,6 +9,29 @@ import pandas as pd
 
 Mode = Literal["daily", "cumulative", "window"]
 MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
+FRAME_LENGTHS = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
+"""How long one frame of a view is: a day, or an hour when the data is stepped by hour."""
+
+
+def frame_window(
+    date: pd.Timestamp, mode: Mode, window_days: int = 3, *, step: str = "day"
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last frame a view on `date` counts: that frame ("daily"), every frame up
+    to it ("cumulative"), or the last k frames ("window"). Frames are days, or hours when
+    `step` is "hour"; a daily view of a timestamp counts its whole day."""
+    if step not in FRAME_LENGTHS:
+        raise ValueError(f"step must be one of {tuple(FRAME_LENGTHS)}, got {step!r}")
+    date = pd.Timestamp(date)
+    date = date.normalize() if step == "day" else date.floor("h")
+    if mode == "daily":
+        return date, date
+    if mode == "cumulative":
+        return pd.Timestamp.min, date
+    if mode == "window":
+        if window_days < 1:
+            raise ValueError(f"window_days must be at least 1, got {window_days}")
+        return date - FRAME_LENGTHS[step] * (window_days - 1), date
+    raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
 
 
 def region_day_counts(
@@ -47,21 +70,17 @@ def region_day_type_counts(joined: pd.DataFrame) -> pd.DataFrame:
 
 
 def values_at(
-    counts: pd.DataFrame, date: pd.Timestamp, mode: Mode = "cumulative", window_days: int = 3
+    counts: pd.DataFrame,
+    date: pd.Timestamp,
+    mode: Mode = "cumulative",
+    window_days: int = 3,
+    *,
+    step: str = "day",
 ) -> pd.DataFrame:
-    """Per-region events and fatalities on `date`: that day, up to it, or over the last k days."""
-    date = pd.Timestamp(date).normalize()
-    if mode == "daily":
-        chosen = counts[counts["date"] == date]
-    elif mode == "cumulative":
-        chosen = counts[counts["date"] <= date]
-    elif mode == "window":
-        if window_days < 1:
-            raise ValueError(f"window_days must be at least 1, got {window_days}")
-        start = date - pd.Timedelta(days=window_days - 1)
-        chosen = counts[(counts["date"] >= start) & (counts["date"] <= date)]
-    else:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    """Per-region events and fatalities on `date`: that frame, up to it, or over the last k
+    frames (see `frame_window`); `counts` has one row per region and frame."""
+    start, end = frame_window(date, mode, window_days, step=step)
+    chosen = counts[(counts["date"] >= start) & (counts["date"] <= end)]
     region_ids = counts["region_id"].drop_duplicates()
     summed = chosen.groupby("region_id")[["events", "fatalities"]].sum()
     return summed.reindex(region_ids, fill_value=0).reset_index()

@@ -5,7 +5,7 @@ import pytest
 
 from geo.aggregate import key_days
 from geo.filters import EventFilter, choices, filter_mask
-from geo.panel import region_events, safe_links
+from geo.panel import link_columns, region_events, safe_links
 
 
 @pytest.fixture
@@ -60,10 +60,18 @@ def test_only_http_links_survive():
     assert safe_links(None) == []
 
 
+def test_every_source_is_its_own_link():
+    urls = pd.Series(["https://a.example/1 | https://a.example/2", "javascript:x", None])
+    table = link_columns(urls)
+    assert table.columns.tolist() == ["source_1", "source_2"]
+    assert table["source_1"].tolist() == ["https://a.example/1", None, None]
+    assert table["source_2"].tolist() == ["https://a.example/2", None, None]
+
+
 def test_region_panel_lists_the_period_newest_first(events):
     listed = region_events(events, "a", pd.Timestamp("2022-01-03"))
     assert listed["notes"].tolist() == ["n2", "n1"]
-    assert listed["links"].tolist() == [["http://b.example/2"], ["https://a.example/1"]]
+    assert listed["source_1"].tolist() == ["http://b.example/2", "https://a.example/1"]
     assert listed["where"].tolist() == ["region-level", "exact place"]
     assert listed["when"].tolist() == ["approximate day", "exact day"]
     assert region_events(events, "a", pd.Timestamp("2022-01-03"), "daily")["notes"].tolist() == [

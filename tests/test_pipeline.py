@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.aggregate import values_at
 from geo.panel import frame_alt_text, region_events
 from geo.pipeline import build_dataset, by_hour, has_times
 from geo.player import player_payload
@@ -61,14 +62,23 @@ def test_hourly_text_and_panel_use_the_hour(timed):
     assert frame_alt_text(hourly.onsets, 3, hour, step="hour") == (
         "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
     )
-    one_hour = pd.Timedelta(hours=1)
-    assert region_events(hourly.events, "b", hour, "daily", frame=one_hour)["notes"].tolist() == [
-        "b"
+    assert region_events(hourly.events, "b", hour, "daily", step="hour")["notes"].tolist() == ["b"]
+    assert region_events(hourly.events, "a", hour, "daily", step="hour").empty
+    assert region_events(hourly.events, "a", hour, "window", 3, step="hour")["notes"].tolist() == [
+        "a"
     ]
-    assert region_events(hourly.events, "a", hour, "daily", frame=one_hour).empty
-    assert region_events(hourly.events, "a", hour, "window", 3, frame=one_hour)[
-        "notes"
-    ].tolist() == ["a"]
+
+
+def test_hourly_values_count_the_hour_not_its_day(timed):
+    """The side table at 16:00 counts what happened by 16:00 (before: the day's midnight, 0)."""
+    hourly = by_hour(timed)
+    hour = pd.Timestamp("2022-01-05 16:00")
+    daily = values_at(hourly.counts, hour, "daily", step="hour").set_index("region_id")
+    assert daily["events"].to_dict() == {"a": 0, "b": 1, "c": 0}
+    upto = values_at(hourly.counts, hour, "cumulative", step="hour").set_index("region_id")
+    assert upto["events"].to_dict() == {"a": 1, "b": 1, "c": 0}
+    before = values_at(hourly.counts, hour - pd.Timedelta(hours=1), "window", 1, step="hour")
+    assert before.set_index("region_id")["events"].sum() == 0
 
 
 def test_untimed_data_is_not_offered_hours(three_squares):
