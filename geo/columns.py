@@ -65,6 +65,11 @@ def distinct_values(values: pd.Series, limit: int = 50) -> list[str]:
     return [str(v) for v in text[text.notna() & (text != "")].unique()[:limit]]
 
 
+def column_samples(frame: pd.DataFrame, count: int = 3) -> dict[str, tuple[str, ...]]:
+    """Every column of `frame` with its first `count` distinct values."""
+    return {str(c): tuple(distinct_values(frame[c], count)) for c in frame.columns}
+
+
 def sampled(values: pd.Series, count: int = 3) -> str:
     """A few of the column's values, quoted, for a note: "'protest', 'clash', 'police'"."""
     return ", ".join(repr(v[:40]) for v in distinct_values(values, count)) or "no values"

@@ -40,7 +40,7 @@ import shapely
 import shapely.geometry
 
 from geo.acled_taxonomy import modernize_types
-from geo.columns import sampled, unfit_reason
+from geo.columns import column_samples, sampled, unfit_reason
 from geo.dates import FORMS_READ, LOCAL_TZ, ORDERS, is_utc_header, read_date_column
 from geo.duplicates import DUPLICATE_COLUMNS, collapse_duplicates, no_duplicates
 from geo.errors import EventDataError, Problem, QantarError
@@ -206,6 +206,9 @@ class ImportResult:
     notes: tuple[str, ...]
     duplicates: pd.DataFrame = field(default_factory=no_duplicates)
     """Rows collapsed into an earlier row of the same event (geo.duplicates), one per row."""
+    file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each column of a CSV, XLSX or GeoJSON file with a few of its values, in file order (what
+    a person needs to correct the guessed `mapping`); empty for ACLED and GDELT files."""
 
 
 def read_events(
@@ -339,7 +342,7 @@ def _looks_like_acled(header: set[str]) -> bool:
 
 # --- Import cache --------------------------------------------------------------------------------
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Version of the cached canonical table: raise it whenever read_events' output changes."""
 _CACHE_NOTE = "read from the import cache ({}): same file bytes, format and mapping"
 
@@ -383,8 +386,9 @@ def _cache_load(directory: Path, key: str) -> ImportResult | None:
         notes = (*meta["notes"], _CACHE_NOTE.format(directory / f"{key}.parquet"))
         duplicates = pd.DataFrame(meta["duplicates"], columns=list(DUPLICATE_COLUMNS))
         duplicates = duplicates.astype(no_duplicates().dtypes.to_dict())
+        columns = {c: tuple(v) for c, v in meta.get("file_columns", {}).items()}
         return ImportResult(
-            events, problems, meta["format"], dict(meta["mapping"]), notes, duplicates
+            events, problems, meta["format"], dict(meta["mapping"]), notes, duplicates, columns
         )
     except Exception:  # a damaged entry (any parser error) is a cache miss, rebuilt by the caller
         return None
@@ -400,6 +404,7 @@ def _cache_store(directory: Path, key: str, result: ImportResult) -> ImportResul
         "notes": list(result.notes),
         "problems": [p.as_dict() for p in result.problems],
         "duplicates": json.loads(result.duplicates.to_json(orient="records", date_format="iso")),
+        "file_columns": result.file_columns,
         "columns": [str(c) for c in result.events.columns],
         "rows": len(result.events),
     }
@@ -529,6 +534,7 @@ class _Raw:
     """The event_date column holds UTC times (its name says so, e.g. `datetime_UTC`)."""
     format: str | None = None
     """The format the content turned out to be, when not the reader's own (an ACLED XLSX)."""
+    file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _read_table(
@@ -1041,7 +1047,10 @@ def _mapped(
     if not dayfirst:
         sample = frame.head(200).astype("string").fillna("")
         dayfirst = any(bool(sample[c].str.contains(_CYRILLIC).any()) for c in sample.columns)
-    return _Raw(out, rows, chosen, notes, problems, dayfirst=dayfirst, utc=utc)
+    samples = column_samples(frame)
+    return _Raw(
+        out, rows, chosen, notes, problems, dayfirst=dayfirst, utc=utc, file_columns=samples
+    )
 
 
 _POINT_TEXT = r"^\s*[(\[]?\s*-?\d{1,3}(?:\.\d+)?\s*[,;\s]\s*-?\d{1,3}(?:\.\d+)?\s*[)\]]?\s*$"
@@ -1244,7 +1253,13 @@ def _finish(raw: _Raw, format: str, file: str, date_order: str | None = None) ->
     events, duplicates, duplicate_notes = collapse_duplicates(events, compared)
     notes += duplicate_notes
     return ImportResult(
-        events, tuple(problems), format, dict(raw.mapping), tuple(notes), duplicates
+        events,
+        tuple(problems),
+        format,
+        dict(raw.mapping),
+        tuple(notes),
+        duplicates,
+        raw.file_columns,
     )
 
 

@@ -212,3 +212,15 @@ def test_the_mapping_can_be_overridden_field_by_field(regions):
     assert imported.mapping["event_type"] == "type"
     assert imported.mapping["location"] == "city"  # the rest is still guessed
     assert imported.events["event_type"].tolist() == ["video", "picture", "video", "video"]
+
+
+def test_the_file_columns_and_their_values_are_kept_for_correcting_the_guess(tmp_path):
+    first = geo.read_events(FIXTURES / "video_log.csv", cache_dir=tmp_path)
+    again = geo.read_events(FIXTURES / "video_log.csv", cache_dir=tmp_path)
+    assert any("import cache" in note for note in again.notes)
+    for result in (first, again):
+        assert list(result.file_columns) == [
+            "date", "time", "lat", "lon", "type", "label", "link", "city",
+        ]  # fmt: skip
+        assert result.file_columns["type"] == ("video", "picture")
+        assert result.file_columns["label"] == ("protest", "clash")
