@@ -7,6 +7,7 @@ default: test lint
 install:
 	$(PYTHON) -m pip install -r requirements-dev.txt
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v npm >/dev/null || (apt-get update && apt-get install -y nodejs npm); npm ci
 
 run:
 	$(PYTHON) -m streamlit run dashboard.py
