@@ -31,14 +31,17 @@ NOT_LOADED_METHOD = "not loaded"
 
 
 def event_table(
-    placed: pd.DataFrame, duplicates: pd.DataFrame, problems: tuple[Problem, ...] = ()
+    placed: pd.DataFrame,
+    duplicates: pd.DataFrame | None = None,
+    problems: tuple[Problem, ...] = (),
 ) -> pd.DataFrame:
     """The cleaned table of one file, ordered by `source_row`.
 
     `placed` is geo.placing.place_events(...).events, `duplicates` the importer's collapsed rows
-    (ImportResult.duplicates), `problems` its located problems (rows not loaded). A collapsed
-    row has the event's type and date, no region (it is not counted), `place_method`
-    "duplicate" and the row it repeats in `duplicate_of`; a row not loaded has only its reason.
+    (ImportResult.duplicates; None for none), `problems` its located problems (rows not
+    loaded). A collapsed row has the event's type and date, no region (it is not counted),
+    `place_method` "duplicate" and the row it repeats in `duplicate_of`; a row not loaded has
+    only its reason.
     """
     events = _loaded_rows(placed)
     kept = events.set_index("source_row")
@@ -77,8 +80,8 @@ def _loaded_rows(placed: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _duplicate_rows(duplicates: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
-    if duplicates.empty:
+def _duplicate_rows(duplicates: pd.DataFrame | None, kept: pd.DataFrame) -> pd.DataFrame:
+    if duplicates is None or duplicates.empty:
         return pd.DataFrame(columns=list(EVENT_TABLE_COLUMNS))
     first = kept.reindex(duplicates["duplicate_of"].to_numpy())
     return pd.DataFrame(

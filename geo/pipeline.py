@@ -36,6 +36,8 @@ class Dataset:
     fingerprint: str
     """Content hash of events and regions: a stable cache key for everything derived from them."""
     step: str = "day"
+    duplicates: pd.DataFrame | None = None
+    """Rows of the file collapsed into an earlier row of the same event (ImportResult's)."""
     """What one frame (one entry of `days`) is: a "day", or an "hour" (see `by_hour`)."""
 
     @property
@@ -135,8 +137,9 @@ def by_hour(dataset: Dataset) -> Dataset:
 
 
 def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name: str) -> Dataset:
-    """A dataset from an imported file, carrying its problems, notes and required attribution."""
-    return build_dataset(
+    """A dataset from an imported file, carrying its problems, notes, duplicates and required
+    attribution."""
+    dataset = build_dataset(
         result.events,
         regions,
         name=name,
@@ -144,6 +147,7 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         notes=result.notes,
         attribution=ACLED_ATTRIBUTION if result.format == "acled" else None,
     )
+    return replace(dataset, duplicates=result.duplicates)
 
 
 def _derived_fingerprint(base: str, how: str, detail: bytes = b"") -> str:

@@ -35,8 +35,12 @@ def read_upload(
     layout: str,
     limits: ImportLimits,
     on_progress: Callable[[str], None] = lambda _: None,
+    date_order: str | None = None,
 ) -> Dataset:
     """The upload as a Dataset placed in `layout` ("auto": the layout its dates call for).
+
+    `date_order` is the person's reading of numeric dates (geo.dates.DAY_FIRST/MONTH_FIRST), or
+    None to let the file decide.
 
     `on_progress` is called in this thread with a short line on what is happening, about twice a
     second while the child works. Raises LimitError when the file is refused by `limits` or the
@@ -47,16 +51,16 @@ def read_upload(
     while not _ONE_AT_A_TIME.acquire(timeout=_POLL_SECONDS):
         on_progress(f"Waiting for another upload to be read… {_since(started)}")
     try:
-        return _run_child(content, name, layout, limits, on_progress)
+        return _run_child(content, name, layout, limits, on_progress, date_order)
     finally:
         _ONE_AT_A_TIME.release()
 
 
-def _run_child(content, name, layout, limits, on_progress) -> Dataset:
+def _run_child(content, name, layout, limits, on_progress, date_order=None) -> Dataset:
     context = _forkserver()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child_main, args=(sender, content, name, layout, limits), daemon=True
+        target=_child_main, args=(sender, content, name, layout, limits, date_order), daemon=True
     )
     child.start()
     sender.close()
@@ -100,10 +104,13 @@ def _raise_from_child(kind: str, value) -> None:
     raise RuntimeError(f"the import process failed:\n{value}")
 
 
-def _child_main(sender, content: bytes, name: str, layout: str, limits: ImportLimits) -> None:
+def _child_main(
+    sender, content: bytes, name: str, layout: str, limits: ImportLimits, date_order=None
+) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     try:
-        sender.send(("dataset", _read_and_place(content, name, layout, limits, sender)))
+        dataset = _read_and_place(content, name, layout, limits, sender, date_order)
+        sender.send(("dataset", dataset))
     except MemoryError:
         error = LimitError.of_file(
             name, f"reading this file needed more than the {_gb(limits.memory_bytes)}"
@@ -119,8 +126,8 @@ def _child_main(sender, content: bytes, name: str, layout: str, limits: ImportLi
         sender.close()
 
 
-def _read_and_place(content, name, layout, limits, sender) -> Dataset:
-    imported = read_events(content, name=name, limits=limits)
+def _read_and_place(content, name, layout, limits, sender, date_order=None) -> Dataset:
+    imported = read_events(content, name=name, limits=limits, date_order=date_order)
     sender.send(("stage", f"Placing {len(imported.events):,} events of {name} in regions…"))
     if layout == "auto":
         layout = layout_for_dates(imported.events["event_date"])

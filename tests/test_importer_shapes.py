@@ -18,9 +18,11 @@ from geo.dates import DAY_FIRST, MONTH_FIRST, read_date_column
 from geo.errors import EventDataError
 from geo.event_table import EVENT_TABLE_COLUMNS, event_table
 from geo.importers import ACLED_ATTRIBUTION, read_events
+from geo.limits import UPLOAD_LIMITS
 from geo.placing import place_events
 from geo.regions import load_regions
 from geo.spread import onsets
+from geo.uploads import read_upload
 from tests import shapes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,3 +341,19 @@ def test_cleaned_table_of_the_bundled_record_places_every_row():
     assert table["event_id_cnty"].tolist() == bundled["event_id_cnty"].tolist()
     assert table["event_date"].tolist() == bundled["event_date"].str[:10].tolist()
     assert (table["duplicate_of"] == "").all()
+
+
+def test_the_dashboards_upload_reads_with_the_chosen_order_and_keeps_the_duplicates():
+    """The path the dashboard takes: the capped upload worker, then the cleaned table."""
+    data = (
+        "дата;место;широта;долгота\n1/5/2022;Актау;43.6611;51.1739\n"
+        "2/5/2022;Алматы;43.2525;76.9115\n"
+    )
+    chosen = read_upload(data.encode(), "ru.csv", "2022-01", UPLOAD_LIMITS, date_order=MONTH_FIRST)
+    assert days(chosen.events) == ["2022-01-05", "2022-02-05"]
+    guessed = read_upload(data.encode(), "ru.csv", "2022-01", UPLOAD_LIMITS)
+    assert days(guessed.events) == ["2022-05-01", "2022-05-02"]
+    name, actors = shapes.acled_one_row_per_actor()
+    dataset = read_upload(actors, name, "2022-01", UPLOAD_LIMITS)
+    table = event_table(dataset.events, dataset.duplicates, dataset.problems)
+    assert table["duplicate_of"].tolist() == [pd.NA, pd.NA, 2, pd.NA, 4, 4]
