@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +41,14 @@ class Dataset:
     duplicates: pd.DataFrame | None = None
     """Rows of the file collapsed into an earlier row of the same event (ImportResult's)."""
     """What one frame (one entry of `days`) is: a "day", or an "hour" (see `by_hour`)."""
+
+    unrest_types: tuple[str, ...] | None = None
+    """Event categories counted as unrest for onsets and diffusion (the person's choice, see
+    `with_unrest_types`); None: the data's own, geo.spread.unrest_types."""
+    mapping: dict[str, str] = field(default_factory=dict)
+    """How the file's columns were read (ImportResult.mapping); empty for the bundled record."""
+    file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The file's columns with a few values each (ImportResult.file_columns)."""
 
     @property
     def days(self) -> list[pd.Timestamp]:
@@ -85,16 +95,37 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
     keep = np.asarray(keep, dtype=bool)
     events = dataset.events[keep].reset_index(drop=True)
     counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.days)
-    onset_table = onsets(events, dataset.regions)
+    onset_table = onsets(events, dataset.regions, event_types=dataset.unrest_types)
     return replace(
         dataset,
         name=f"{dataset.name} ({label})",
         events=events,
         counts=counts,
         onsets=onset_table,
-        diffusion=diffusion_classes(events, dataset.regions),
+        diffusion=diffusion_classes(events, dataset.regions, event_types=dataset.unrest_types),
         tree=spread_tree(onset_table),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "kept", np.packbits(keep).tobytes()),
+    )
+
+
+def with_unrest_types(dataset: Dataset, types: Iterable[str]) -> Dataset:
+    """The same dataset with onsets and diffusion counting `types` (at least one) as unrest;
+    events, counts and places are unchanged."""
+    chosen = tuple(types)
+    if not chosen:
+        raise ValueError("at least one event category must count as unrest")
+    if chosen == dataset.unrest_types:
+        return dataset
+    onset_table = onsets(dataset.events, dataset.regions, event_types=chosen)
+    return replace(
+        dataset,
+        unrest_types=chosen,
+        onsets=onset_table,
+        diffusion=diffusion_classes(dataset.events, dataset.regions, event_types=chosen),
+        tree=spread_tree(onset_table),
+        fingerprint=_derived_fingerprint(
+            dataset.fingerprint, "unrest", json.dumps(sorted(chosen)).encode()
+        ),
     )
 
 
@@ -119,7 +150,7 @@ def by_hour(dataset: Dataset) -> Dataset:
     events = dataset.events[timed].assign(event_date=stamps[timed].dt.floor("h"))
     hours = list(pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="h"))
     counts = region_day_counts(events, dataset.regions["region_id"], days=hours)
-    onset_table = onsets(events, dataset.regions)
+    onset_table = onsets(events, dataset.regions, event_types=dataset.unrest_types)
     untimed = int((~timed).sum())
     note = f"stepping by hour: {untimed} events without a time of day are left out"
     return replace(
@@ -129,7 +160,7 @@ def by_hour(dataset: Dataset) -> Dataset:
         counts=counts,
         notes=(*dataset.notes, note) if untimed else dataset.notes,
         onsets=onset_table,
-        diffusion=diffusion_classes(events, dataset.regions),
+        diffusion=diffusion_classes(events, dataset.regions, event_types=dataset.unrest_types),
         tree=spread_tree(onset_table),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "by hour"),
         step="hour",
@@ -147,7 +178,12 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         notes=result.notes,
         attribution=ACLED_ATTRIBUTION if result.format == "acled" else None,
     )
-    return replace(dataset, duplicates=result.duplicates)
+    return replace(
+        dataset,
+        duplicates=result.duplicates,
+        mapping=dict(result.mapping),
+        file_columns=dict(result.file_columns),
+    )
 
 
 def _derived_fingerprint(base: str, how: str, detail: bytes = b"") -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import geo
 from geo import spread
+from geo.pipeline import dataset_from_import, restrict_dataset, with_unrest_types
 from geo.placing import place_events
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "places"
@@ -224,3 +226,26 @@ def test_the_file_columns_and_their_values_are_kept_for_correcting_the_guess(tmp
         ]  # fmt: skip
         assert result.file_columns["type"] == ("video", "picture")
         assert result.file_columns["label"] == ("protest", "clash")
+
+
+def test_the_person_chooses_which_categories_count_as_unrest(regions):
+    imported = geo.read_events(FIXTURES / "newsroom_points_ru.csv")
+    dataset = dataset_from_import(imported, regions, name="newsroom")
+    assert dataset.mapping["event_type"] == "тип"
+    assert list(dataset.file_columns)[:3] == ["дата", "время", "город"]
+    affected = dataset.onsets.dropna(subset=["onset_date"])["region_id"].tolist()
+    assert affected == ["mangystau", "almaty_city"]
+    only_rallies = with_unrest_types(dataset, ["митинг"])
+    assert only_rallies.onsets.dropna(subset=["onset_date"])["region_id"].tolist() == [
+        "mangystau"
+    ]  # Almaty's rows are a riot and a clash
+    assert only_rallies.fingerprint != dataset.fingerprint
+    with_detentions = with_unrest_types(dataset, ["митинг", "задержание"])
+    assert with_detentions.onsets.dropna(subset=["onset_date"])["region_id"].tolist() == [
+        "mangystau",
+        "atyrau",
+    ]
+    kept = restrict_dataset(only_rallies, np.ones(len(dataset.events), dtype=bool), label="all")
+    assert kept.onsets.dropna(subset=["onset_date"])["region_id"].tolist() == ["mangystau"]
+    with pytest.raises(ValueError, match="at least one event category"):
+        with_unrest_types(dataset, [])
