@@ -67,6 +67,8 @@ _NUMERIC = re.compile(
     rf"(?P<year>\d{{4}}|\d{{2}}){_TIME}$"
 )
 """d/m/y or m/d/y with one separator: the order is the column's to decide."""
+_NUMERIC_START = r"^\d{1,2}[./-]\d{1,2}[./-]\d\d"
+"""A cheap first test for _NUMERIC that Arrow's regex engine (RE2) can run."""
 _DAY_MONTH_NAME = re.compile(
     rf"^(?:[^\W\d_]+,?\s+)??(?P<day>\d{{1,2}})(?:st|nd|rd|th)?[\s./-]+(?P<month>[^\W\d_]{{3,}})\.?"
     rf"[\s,./-]+(?P<year>\d{{4}}|\d{{2}})(?:\s*(?:г\.?|ж\.?|жыл[ы]?))?{_TIME}$"
@@ -298,13 +300,17 @@ def _read_naive(
     unambiguous."""
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     notes: list[str] = []
-    numeric = text.str.extract(_NUMERIC)
-    is_numeric = numeric["first"].notna().to_numpy()
+    # Arrow's regex match is a fast first pass; only the matching values are taken apart.
+    matched = pc.match_substring_regex(pa.array(text, from_pandas=True), _NUMERIC_START)
+    is_numeric = matched.fill_null(False).to_numpy(zero_copy_only=False)
     column_order = None
     if is_numeric.any():
-        column_order, note = _numeric_order(numeric[is_numeric], dayfirst, order)
+        parts = text[is_numeric].str.extract(_NUMERIC)
+        is_numeric[np.flatnonzero(is_numeric)[parts["first"].isna().to_numpy()]] = False
+        parts = parts[parts["first"].notna()]
+    if is_numeric.any():
+        column_order, note = _numeric_order(parts, dayfirst, order)
         notes.append(note)
-        parts = numeric[is_numeric]
         day, month = (
             (parts["first"], parts["second_part"])
             if column_order == DAY_FIRST
@@ -433,7 +439,8 @@ def _reader(pattern: re.Pattern):
 
 
 def _read_iso(text: pd.Series) -> pd.Series:
-    candidate = text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}")
+    iso_start = pc.match_substring_regex(pa.array(text, from_pandas=True), r"^\d{4}-\d{1,2}-\d")
+    candidate = iso_start.fill_null(False).to_numpy(zero_copy_only=False)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if candidate.any():
         out[candidate] = pd.to_datetime(text[candidate], format="ISO8601", errors="coerce").astype(
