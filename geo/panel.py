@@ -39,12 +39,26 @@ def region_events(
             "deaths": chosen["fatalities"],
             "deaths_reported_by": chosen.get("fatalities_source"),
             "source": chosen["source"],
+            "time": _clock_times(chosen),
+            "disputed": chosen.get("disputes"),
             "when": chosen["time_precision"].map(TIME_PRECISION_BADGES),
             "where": chosen["geo_precision"].map(GEO_PRECISION_BADGES),
         }
     )
     listed = pd.concat([listed, link_columns(chosen["source_url"], index=listed.index)], axis=1)
     return listed.iloc[::-1].reset_index(drop=True)
+
+
+def _clock_times(events: pd.DataFrame) -> pd.Series | None:
+    """The local time a source gives ("16:37", "~20:00" when approximate), if the data has times:
+    the bundled record's `event_time`, else the time of `event_datetime` (uploads)."""
+    if "event_time" in events:
+        approximate = events.get("event_time_precision") == "approximate"
+        return events["event_time"].where(~approximate, "~" + events["event_time"])
+    if "event_datetime" in events:
+        stamps = pd.to_datetime(events["event_datetime"])
+        return stamps.dt.strftime("%H:%M").where(stamps.notna())
+    return None
 
 
 def link_columns(values: pd.Series, *, index: pd.Index | None = None) -> pd.DataFrame:
