@@ -357,3 +357,15 @@ def test_the_dashboards_upload_reads_with_the_chosen_order_and_keeps_the_duplica
     dataset = read_upload(actors, name, "2022-01", UPLOAD_LIMITS)
     table = event_table(dataset.events, dataset.duplicates, dataset.problems)
     assert table["duplicate_of"].tolist() == [pd.NA, pd.NA, 2, pd.NA, 4, 4]
+
+
+def test_the_import_cache_keeps_the_duplicates_and_the_chosen_order(tmp_path):
+    name, data = shapes.acled_one_row_per_actor()
+    fresh = read_events(data, name=name, cache_dir=tmp_path)
+    cached = read_events(data, name=name, cache_dir=tmp_path)
+    assert any("import cache" in n for n in cached.notes)
+    pd.testing.assert_frame_equal(cached.duplicates, fresh.duplicates)
+    ambiguous = b"date,place\n1/5/2022,Aktau\n"
+    first = read_events(ambiguous, name="a.csv", cache_dir=tmp_path, date_order=DAY_FIRST)
+    other = read_events(ambiguous, name="a.csv", cache_dir=tmp_path, date_order=MONTH_FIRST)
+    assert days(first.events) == ["2022-05-01"] and days(other.events) == ["2022-01-05"]
