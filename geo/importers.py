@@ -264,7 +264,7 @@ def _read_events(
     limits: ImportLimits | None,
     date_order: str | None,
 ) -> ImportResult:
-    chosen = format
+    chosen, parsed = format, False
     try:
         if limits:
             limits.check_size(file.name, file.size)
@@ -278,12 +278,17 @@ def _read_events(
         elif limits and chosen != "geojson":  # GeoJSON is often one long line
             limits.check_text(file.name, file.read(), header=chosen != "gdelt")
         raw = _READERS[chosen](file, mapping)
+        parsed = True
         return _finish(raw, raw.format or chosen, file.name, date_order)
     except (QantarError, MemoryError):  # pyarrow's ArrowMemoryError is a MemoryError
         raise
     except Exception as exc:  # parsers (pyarrow, openpyxl, json, zipfile) raise many types
-        _log.info("%s could not be read as %s", file.name, chosen, exc_info=True)
-        reason = _UNREADABLE.get(chosen, f"not a readable {chosen} file")
+        if parsed:  # the file was read: what failed is ours, and the log says what
+            _log.exception("%s: checking the rows read as %s failed", file.name, chosen)
+            reason = "its rows were read, but checking them failed on our side (logged)"
+        else:
+            _log.info("%s could not be read as %s", file.name, chosen, exc_info=True)
+            reason = _UNREADABLE.get(chosen, f"not a readable {chosen} file")
         raise EventDataError.of_file(file.name, reason) from exc
 
 

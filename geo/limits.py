@@ -38,8 +38,10 @@ class ImportLimits:
     """A ZIP archive's member, unpacked."""
     workbook_bytes: int = 100 * MB
     """All of an XLSX workbook's XML, unpacked (XML parsing is ~20x slower than CSV's)."""
-    rows: int = 300_000
-    """Lines of a text file after its header (an upper bound on its rows)."""
+    rows: int = 100_000
+    """Lines of a text file after its header (an upper bound on its rows). The reading is capped
+    elsewhere; this bounds what follows it in the server: the map of 100,000 events costs ~9 s of
+    CPU and ~24 MB to draw (BENCHMARKS.md, "Upload limits")."""
     line_bytes: int = 1 * MB
     """One line of a text file."""
     seconds: float = 120.0
