@@ -16,6 +16,7 @@ import streamlit as st
 import geo
 from geo import export, player
 from geo.aggregate import key_days
+from geo.columns import mapping_from_table, mapping_table
 from geo.dates import DAY_FIRST, MONTH_FIRST
 from geo.event_table import event_table
 from geo.filters import EventFilter, choices, filter_mask
@@ -29,8 +30,10 @@ from geo.pipeline import (
     by_hour,
     has_times,
     restrict_dataset,
+    with_unrest_types,
 )
 from geo.player import PlayerState
+from geo.spread import unrest_table
 from geo.uploads import read_upload
 from geo.viewstate import (
     DEATHS,
@@ -220,7 +223,9 @@ def dataset_ui() -> Dataset:
             return bundled_dataset(layout)
         date_order = date_order_ui()
         try:
-            return uploaded_dataset_ui(upload, layout, date_order)
+            dataset = uploaded_dataset_ui(upload, layout, date_order, corrected_columns(upload))
+            columns_ui(upload, dataset)
+            return unrest_ui(dataset)
         except geo.QantarError as error:
             st.error(f"{markdown_text(upload.name)} could not be used: {markdown_text(error)}")
             return bundled_dataset(layout)
@@ -239,11 +244,13 @@ def date_order_ui() -> str | None:
     return None if choice == "auto" else choice
 
 
-def uploaded_dataset_ui(upload, layout: str, date_order: str | None = None) -> Dataset:
+def uploaded_dataset_ui(
+    upload, layout: str, date_order: str | None = None, mapping: dict[str, str] | None = None
+) -> Dataset:
     """Read, place and count the upload in a capped worker process (geo.uploads), saying which
     step it is at. The result lives in this session only, never in a cache another reader could
     hit, and goes with the session; a new upload replaces it."""
-    key = (upload.file_id, upload.name, layout, date_order)
+    key = (upload.file_id, upload.name, layout, date_order, tuple(sorted((mapping or {}).items())))
     kept = st.session_state.get("uploaded")
     if kept is None or kept[0] != key:
         st.session_state.pop("uploaded", None)  # the previous upload's memory goes first
@@ -258,6 +265,7 @@ def uploaded_dataset_ui(upload, layout: str, date_order: str | None = None) -> D
                     UPLOAD_LIMITS,
                     on_progress=lambda line: status.update(label=line),
                     date_order=date_order,
+                    mapping=mapping,
                 )
             except geo.QantarError:
                 status.update(
@@ -273,6 +281,64 @@ def uploaded_dataset_ui(upload, layout: str, date_order: str | None = None) -> D
         expanded=False,
     )
     return dataset
+
+
+def corrected_columns(upload) -> dict[str, str] | None:
+    """The person's corrected column mapping for this upload, if they made one (columns_ui)."""
+    kept = st.session_state.get("corrected_columns")
+    return kept[1] if kept and kept[0] == upload.file_id else None
+
+
+def columns_ui(upload, dataset: Dataset) -> None:
+    """The columns the upload was read with, one select per field; a change reads it again."""
+    if not dataset.file_columns:
+        return
+    table = mapping_table(dataset.mapping, dataset.file_columns)
+    with st.expander("Columns read from your file", expanded=False):
+        edited = st.data_editor(
+            table,
+            key="columns_table",
+            hide_index=True,
+            disabled=["field", "values"],
+            column_config={
+                "field": "Field",
+                "column": st.column_config.SelectboxColumn(
+                    "Your column", options=["", *dataset.file_columns]
+                ),
+                "values": "Values in the column read",
+            },
+        )
+    chosen = mapping_from_table(edited)
+    if chosen != dataset.mapping and "event_date" in chosen:
+        st.session_state["corrected_columns"] = (upload.file_id, chosen)
+        st.rerun()
+
+
+def unrest_ui(dataset: Dataset) -> Dataset:
+    """The file's event categories, with which count as unrest for onsets (defaults from
+    geo.spread.is_unrest); the dataset with the person's choice."""
+    table = unrest_table(dataset.events["event_type"])
+    if table.empty:
+        return dataset
+    with st.expander("Categories counted as unrest", expanded=not table["unrest"].any()):
+        edited = st.data_editor(
+            table,
+            key="unrest_table",
+            hide_index=True,
+            disabled=["category", "events"],
+            column_config={"unrest": st.column_config.CheckboxColumn("Counts as unrest")},
+        )
+    chosen = tuple(edited.loc[edited["unrest"].astype(bool), "category"])
+    if not chosen:
+        st.warning("No category counts as unrest, so no unit has an onset: tick at least one.")
+        return dataset
+    if chosen == tuple(table.loc[table["unrest"], "category"]):
+        return dataset
+    key = (dataset.fingerprint, chosen)  # recounted once per choice, not on every rerun
+    kept = st.session_state.get("unrest_dataset")
+    if kept is None or kept[0] != key:
+        kept = st.session_state["unrest_dataset"] = (key, with_unrest_types(dataset, chosen))
+    return kept[1]
 
 
 def default_view(days: list[dt.date]) -> ViewState:

@@ -158,6 +158,15 @@ def unrest_types(categories: Iterable[object]) -> tuple[str, ...]:
     return tuple(str(c) for c in seen if is_unrest(c))
 
 
+def unrest_table(categories: pd.Series) -> pd.DataFrame:
+    """The file's event categories, most frequent first: category, events (rows), unrest (whether
+    `is_unrest` counts it by default). What the upload shows for the person to correct."""
+    counts = categories.dropna().astype(str).value_counts(sort=False)
+    table = pd.DataFrame({"category": counts.index.astype(str), "events": counts.to_numpy()})
+    table["unrest"] = table["category"].map(is_unrest).astype(bool)
+    return table.sort_values(["events", "category"], ascending=[False, True], ignore_index=True)
+
+
 def default_origin(placed: pd.DataFrame, event_types: Iterable[str] | None = None) -> Origin | None:
     """The earliest event of `event_types` placed inside the layout at point precision (ties:
     first in `placed` order), or None when there is none.

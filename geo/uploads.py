@@ -36,11 +36,13 @@ def read_upload(
     limits: ImportLimits,
     on_progress: Callable[[str], None] = lambda _: None,
     date_order: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> Dataset:
     """The upload as a Dataset placed in `layout` ("auto": the layout its dates call for).
 
     `date_order` is the person's reading of numeric dates (geo.dates.DAY_FIRST/MONTH_FIRST), or
-    None to let the file decide.
+    None to let the file decide. `mapping` (canonical field -> the file's column) corrects the
+    guessed columns, field by field (geo.importers.read_events).
 
     `on_progress` is called in this thread with a short line on what is happening, about twice a
     second while the child works. Raises LimitError when the file is refused by `limits` or the
@@ -51,16 +53,20 @@ def read_upload(
     while not _ONE_AT_A_TIME.acquire(timeout=_POLL_SECONDS):
         on_progress(f"Waiting for another upload to be read… {_since(started)}")
     try:
-        return _run_child(content, name, layout, limits, on_progress, date_order)
+        return _run_child(content, name, layout, limits, on_progress, date_order, mapping)
     finally:
         _ONE_AT_A_TIME.release()
 
 
-def _run_child(content, name, layout, limits, on_progress, date_order=None) -> Dataset:
+def _run_child(
+    content, name, layout, limits, on_progress, date_order=None, mapping=None
+) -> Dataset:
     context = _forkserver()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child_main, args=(sender, content, name, layout, limits, date_order), daemon=True
+        target=_child_main,
+        args=(sender, content, name, layout, limits, date_order, mapping),
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -105,11 +111,17 @@ def _raise_from_child(kind: str, value) -> None:
 
 
 def _child_main(
-    sender, content: bytes, name: str, layout: str, limits: ImportLimits, date_order=None
+    sender,
+    content: bytes,
+    name: str,
+    layout: str,
+    limits: ImportLimits,
+    date_order=None,
+    mapping=None,
 ) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     try:
-        dataset = _read_and_place(content, name, layout, limits, sender, date_order)
+        dataset = _read_and_place(content, name, layout, limits, sender, date_order, mapping)
         sender.send(("dataset", dataset))
     except MemoryError:
         error = LimitError.of_file(
@@ -126,8 +138,12 @@ def _child_main(
         sender.close()
 
 
-def _read_and_place(content, name, layout, limits, sender, date_order=None) -> Dataset:
-    imported = read_events(content, name=name, limits=limits, date_order=date_order)
+def _read_and_place(
+    content, name, layout, limits, sender, date_order=None, mapping=None
+) -> Dataset:
+    imported = read_events(
+        content, name=name, limits=limits, date_order=date_order, mapping=mapping
+    )
     sender.send(("stage", f"Placing {len(imported.events):,} events of {name} in regions…"))
     if layout == "auto":
         layout = layout_for_dates(imported.events["event_date"])

@@ -131,3 +131,27 @@ def test_default_origin_prefers_point_precision():
 def test_default_origin_needs_a_region():
     placed = _placed(region_id=[None, None, "mangystau", "almaty_city"])
     assert spread.default_origin(placed).label == "Zhanaozen"
+
+
+def test_unrest_table_lists_categories_most_frequent_first():
+    categories = pd.Series(["митинг", "задержание", "митинг", None, "Protests"])
+    table = spread.unrest_table(categories)
+    assert table.to_dict("list") == {
+        "category": ["митинг", "Protests", "задержание"],
+        "events": [2, 1, 1],
+        "unrest": [True, True, False],
+    }
+
+
+def test_mapping_table_round_trips_and_drops_blanks():
+    from geo.columns import mapping_from_table, mapping_table
+
+    columns = {"when": ("2022-01-05",), "place": ("Aktau", "Atyrau"), "kind": ("protest",)}
+    mapping = {"event_date": "when", "location": "place", "event_type": "kind"}
+    table = mapping_table(mapping, columns)
+    rows = table.set_index("field")
+    assert rows.loc["location"].tolist() == ["place", "Aktau, Atyrau"]
+    assert rows.loc["admin1"].tolist() == ["", ""]
+    assert mapping_from_table(table) == mapping
+    edited = table.assign(column=table["column"].where(table["field"] != "event_type", ""))
+    assert mapping_from_table(edited) == {"event_date": "when", "location": "place"}
