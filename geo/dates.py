@@ -275,6 +275,12 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
             notes.append(f"date-times without an offset are read as {LOCAL_TZ} time")
     else:
         stamps = parsed
+    # A value without a time of day has no event_datetime, not midnight (a column where some
+    # rows give the hour and some only the day).
+    timed = pc.match_substring_regex(pa.array(text, from_pandas=True), r"\d:\d\d|^\d{5}\.\d")
+    timed = timed.fill_null(False).to_numpy(zero_copy_only=False)
+    if timed.any() and not timed.all():
+        stamps = stamps.where(timed)
     return _split(stamps, bad, from_utc & ~bad, notes, column_order, wall=parsed)
 
 
