@@ -42,6 +42,7 @@ from geo.gazetteer import (
 )
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
 from geo.regions import layout_for_dates, load_regions
+from geo.schema import _missing_text
 from geo.scope import KAZAKHSTAN, countries_at, country_name, is_outside, outside_reason
 
 PLACE_METHODS = (
@@ -106,8 +107,10 @@ def _with_coordinates(events: pd.DataFrame) -> pd.DataFrame:
     frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
     if "source_row" not in frame:
         frame["source_row"] = np.arange(1, len(frame) + 1)
-    country = frame["country"] if "country" in frame else pd.Series(pd.NA, index=frame.index)
-    frame["country"] = country.astype("string").replace("", pd.NA)
+    if "country" in frame:
+        frame["country"] = frame["country"].astype("string").replace("", pd.NA)
+    else:
+        frame["country"] = _missing_text(frame.index)
     return frame
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 
 import geopandas as gpd
@@ -78,11 +79,14 @@ def countries_at(
         return joined["region_id"].astype(object).where(joined["region_id"].notna(), "").to_numpy()
     codes = np.full(len(points), "", dtype=object)
     x, y = np.asarray(longitude, dtype="float64"), np.asarray(latitude, dtype="float64")
-    for code, piece in _overlap(inside):  # small pieces: a bounding-box test rules most out
+    overlap = _overlap(inside)
+    rows = overlap.candidates(x, y)
+    x, y = x[rows], y[rows]
+    for code, piece in overlap.pieces:  # small pieces: a bounding-box test rules most out
         minx, miny, maxx, maxy = piece.bounds
         near = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
         if near.size:
-            codes[near[shapely.contains_xy(piece, x[near], y[near])]] = code
+            codes[rows[near[shapely.contains_xy(piece, x[near], y[near])]]] = code
     return codes
 
 
@@ -169,9 +173,8 @@ def _neighbours() -> gpd.GeoDataFrame:
     )
 
 
-def _overlap(regions: gpd.GeoDataFrame) -> tuple[tuple[str, object], ...]:
-    """(ISO code, polygon) for each piece of a neighbouring country inside `regions`, shrunk by
-    BORDER_MARGIN_DEG (cached per layout)."""
+def _overlap(regions: gpd.GeoDataFrame) -> _Overlap:
+    """The parts of the neighbouring countries inside `regions` (cached per layout)."""
     digest = hashlib.sha256()
     for wkb in regions.geometry.to_wkb():
         digest.update(wkb)
@@ -181,16 +184,58 @@ def _overlap(regions: gpd.GeoDataFrame) -> tuple[tuple[str, object], ...]:
 BORDER_MARGIN_DEG = 0.01
 """How far (about 1 km) a point within a unit must lie inside a neighbour to count as abroad:
 Natural Earth's borders are not exact either (Khorgos, on the Chinese border, stays Kazakh)."""
+_CELL_DEG = 0.05
+"""Cell size of the grid that rules out, by one lookup, points far from every overlap piece."""
+
+
+@dataclass(frozen=True)
+class _Overlap:
+    """(ISO code, polygon) pieces of neighbours inside a layout, shrunk by BORDER_MARGIN_DEG,
+    and a grid of the cells the pieces touch."""
+
+    pieces: tuple[tuple[str, object], ...]
+    cells: np.ndarray
+    origin: tuple[float, float]
+
+    def candidates(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Positions of the points in a touched cell (the others are in no piece)."""
+        i = np.floor((x - self.origin[0]) / _CELL_DEG)
+        j = np.floor((y - self.origin[1]) / _CELL_DEG)
+        ny, nx = self.cells.shape
+        inside = (i >= 0) & (i < nx) & (j >= 0) & (j < ny)
+        rows = np.flatnonzero(inside)
+        hit = self.cells[j[rows].astype(np.int64), i[rows].astype(np.int64)]
+        return rows[hit]
 
 
 @cache
-def _overlap_of(key: str, geometries: tuple) -> tuple[tuple[str, object], ...]:
+def _overlap_of(key: str, geometries: tuple) -> _Overlap:
     neighbours = _neighbours()
     overlap = shapely.intersection(neighbours.geometry.values, shapely.union_all(geometries))
     shrunk = shapely.buffer(overlap, -BORDER_MARGIN_DEG)
     pieces = []
     for code, geometry in zip(neighbours["region_id"], shrunk, strict=True):
         for piece in shapely.get_parts(geometry):
+            if piece.is_empty:
+                continue
             shapely.prepare(piece)
             pieces.append((str(code), piece))
-    return tuple(pieces)
+    minx, miny, maxx, maxy = shapely.total_bounds(np.asarray(geometries))
+    nx = int(np.ceil((maxx - minx) / _CELL_DEG)) + 1
+    ny = int(np.ceil((maxy - miny) / _CELL_DEG)) + 1
+    cells = np.zeros((ny, nx), dtype=bool)
+    for _, piece in pieces:
+        px0, py0, px1, py1 = piece.bounds
+        i0, i1 = int((px0 - minx) // _CELL_DEG), int((px1 - minx) // _CELL_DEG)
+        j0, j1 = int((py0 - miny) // _CELL_DEG), int((py1 - miny) // _CELL_DEG)
+        i0, j0 = max(i0, 0), max(j0, 0)
+        jj, ii = np.mgrid[j0 : j1 + 1, i0 : i1 + 1]
+        boxes = shapely.box(
+            minx + ii * _CELL_DEG,
+            miny + jj * _CELL_DEG,
+            minx + (ii + 1) * _CELL_DEG,
+            miny + (jj + 1) * _CELL_DEG,
+        )
+        touched = shapely.intersects(piece, boxes)
+        cells[jj[touched], ii[touched]] = True
+    return _Overlap(tuple(pieces), cells, (float(minx), float(miny)))
