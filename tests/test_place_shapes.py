@@ -9,6 +9,7 @@ written out here, worked out from the map, not from the code.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -249,3 +250,22 @@ def test_the_person_chooses_which_categories_count_as_unrest(regions):
     assert kept.onsets.dropna(subset=["onset_date"])["region_id"].tolist() == ["mangystau"]
     with pytest.raises(ValueError, match="at least one event category"):
         with_unrest_types(dataset, [])
+
+
+def test_cli_map_overrides_one_field_and_keeps_the_rest(capsys):
+    from geo.cli import main
+
+    status = main(["validate", str(FIXTURES / "video_log.csv"), "--map", "type=type", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert report["mapping"]["event_type"] == "type"
+    assert report["mapping"]["location"] == "city"
+
+
+def test_cli_map_needs_field_equals_column(capsys):
+    from geo.cli import main
+
+    assert main(["validate", str(FIXTURES / "video_log.csv"), "--map", "event_type"]) == 2
+    assert "expected FIELD=COLUMN such as event_type=label, got 'event_type'" in (
+        capsys.readouterr().err
+    )
