@@ -64,6 +64,8 @@ REGION_DAY_COLUMNS = (
 METRICS = ("events", "fatalities")
 """What the pictures can colour regions by (the interactive map's counted metrics)."""
 WIDTH_RANGE_PX = (320, 4000)
+PAGE_LANGUAGE = "en"
+"""The language of the HTML snapshot's own text (legend, controls, credits)."""
 
 _METRIC_NAMES = {"events": "Events", "fatalities": "Deaths reported"}
 _BASEMAP_FILL, _BASEMAP_EDGE = "#e8e4dc", "#b8b2a6"  # as geo.mapview.add_basemap
@@ -304,6 +306,7 @@ def standalone_html(m: folium.Map, *, title: str, attribution: str | None = None
     lines = credit_lines(attribution)
     page, assets = _inline_assets(m.get_root().render())
     page = _with_title(page, title.strip())
+    page = _with_language(page)
     page = _with_footer(page, lines)
     return _PLACEHOLDER.sub(lambda match: assets[int(match.group(1))], page)
 
@@ -956,6 +959,12 @@ def _inline_style(relative: str) -> str:
     css = _CSS_URL.sub(data_uri, css)
     css = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
     return f"<style>/* {relative} (vendored, inlined) */\n{css}\n</style>"
+
+
+def _with_language(page: str) -> str:
+    """The page says it is in English (its legend, controls and credits are), so screen readers
+    pronounce it as such."""
+    return re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{PAGE_LANGUAGE}"', page, count=1)
 
 
 def _with_title(page: str, title: str) -> str:

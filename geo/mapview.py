@@ -9,6 +9,7 @@ the player's JSON payload (see geo.htmlsafe), and the browser shows it as text.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
+from geo.htmlsafe import Verbatim
 
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
 WATER_COLOUR = "#d4e4ee"
@@ -34,6 +36,9 @@ OTHER_TYPE_COLOUR = "#999999"
 CLASS_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 ZERO_COLOUR = "#f4f4f4"
 ONLINE_TILES = "CartoDB positron"
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+"""The page's viewport: fits the screen and leaves pinch-zoom to the reader (WCAG 1.4.4)."""
+_VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,24 @@ def value_bins(maximum: float, metric: str) -> Bins:
     return Bins(tuple(float(e) for e in edges), metric)
 
 
+class ZoomableMap(folium.Map):
+    """A folium.Map whose page a reader can pinch-zoom.
+
+    folium's own page header sets the viewport to `maximum-scale=1.0, user-scalable=no`, which
+    stops zooming on phones and tablets; this map's header carries `ZOOMABLE_VIEWPORT` instead,
+    in the dashboard's map frame and in the HTML snapshot alike.
+    """
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        folium_header = header._children[self.get_name()].render()
+        header.add_child(
+            Verbatim(_VIEWPORT_TAG.sub(ZOOMABLE_VIEWPORT, folium_header, count=1)),
+            name=self.get_name(),
+        )
+
+
 def base_map(
     *,
     source: AssetSource = STREAMLIT_STATIC,
@@ -74,7 +97,7 @@ def base_map(
     bounds: Sequence[Sequence[float]] = KAZAKHSTAN_BOUNDS,
 ) -> folium.Map:
     """An empty map over Kazakhstan whose JS/CSS come from `source`; no tiles unless asked."""
-    m = folium.Map(
+    m = ZoomableMap(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=4,
         zoom_snap=0.25,
