@@ -31,10 +31,14 @@ CONTINENTS = frozenset(
         "africa", "asia", "europe", "oceania", "antarctica", "americas", "north america",
         "south america", "central america", "latin america", "caribbean", "middle east",
         "mena", "central asia", "eastern europe", "western europe", "sub-saharan africa",
+        "western africa", "middle africa", "eastern africa", "southern africa",
+        "northern africa", "south asia", "southeast asia", "east asia",
+        "caucasus and central asia", "europe and central asia", "asia-pacific",
         "азия", "европа", "африка", "центральная азия", "ближний восток", "азия мен еуропа",
     }
 )  # fmt: skip
-"""Values naming a continent or world region, never a first-level unit of a country."""
+"""Values naming a continent or world region (ACLED's `region` among them), never a
+first-level unit of a country."""
 _SIZE = re.compile(
     r"^\s*(?:[<>≥≤~]?\s*\d[\d,.\s]*(?:\s*(?:-|–|to|до)\s*\d[\d,.\s]*)?\s*\+?|\d+s|"
     r"(?:more|less|fewer) than \d[\d,]*|dozens|hundreds|thousands|tens of thousands)\s*$",

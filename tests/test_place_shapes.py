@@ -269,3 +269,21 @@ def test_cli_map_needs_field_equals_column(capsys):
     assert "expected FIELD=COLUMN such as event_type=label, got 'event_type'" in (
         capsys.readouterr().err
     )
+
+
+def test_a_minimal_acled_style_csv_with_world_regions(regions):
+    """event_id_cnty, country and `region` (ACLED's world region) without ACLED's own columns:
+    read as a generic CSV, its `region` is no admin1, its `country` decides."""
+    imported = geo.read_events(FIXTURES / "acled_minimal_world.csv")
+    assert imported.format == "csv"
+    assert "admin1" not in imported.mapping
+    placed = place_events(imported.events, regions).events.set_index("source_row")
+    assert_rows(
+        placed,
+        {
+            1: (None, "SO", f"{OUTSIDE} (SO)"),
+            2: (None, "YE", f"{OUTSIDE} (YE)"),
+            3: ("almaty_city", "KZ", ""),
+            4: (None, "KG", f"{OUTSIDE} (KG)"),
+        },
+    )
