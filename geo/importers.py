@@ -1032,11 +1032,12 @@ def _mapped(
     for target in ("latitude", "longitude", "fatalities"):
         if target in out:
             out[target] = _decimal_comma(out[target])
-    utc = is_utc_header(chosen["event_date"])
-    others = [n for n in names if n != chosen["event_date"] and is_utc_header(n)]
+    timed_by = chosen.get("time", chosen["event_date"])  # a separate time column says the zone
+    utc = is_utc_header(timed_by)
+    others = [n for n in names if n not in (chosen["event_date"], timed_by) and is_utc_header(n)]
     if utc:
         notes.append(
-            f"times in {chosen['event_date']!r} are UTC (its name says so): each is converted to "
+            f"times in {timed_by!r} are UTC (its name says so): each is converted to "
             "the local time of the event's region before its day is taken"
         )
     elif others and "time" not in chosen:

@@ -131,6 +131,17 @@ def test_utc_times_take_the_day_of_the_event_region(regions):
     ]
 
 
+def test_a_separate_utc_time_column_is_converted_too(regions):
+    data = (
+        "date,time_utc,lat,lon\n"
+        f"2022-01-05,18:30,{shapes.ZHANAOZEN[0]},{shapes.ZHANAOZEN[1]}\n"
+        f"2022-01-05,18:30,{shapes.ALMATY[0]},{shapes.ALMATY[1]}\n"
+    )
+    result = read_events(data.encode(), name="split.csv")
+    assert days(placed_rows(result, regions)) == ["2022-01-05", "2022-01-06"]
+    assert any("times in 'time_utc' are UTC" in n for n in result.notes)
+
+
 def test_a_local_column_wins_over_a_utc_one(regions):
     result = read(shapes.utc_and_local_log)
     assert result.mapping["event_date"] == "datetime_local"
