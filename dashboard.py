@@ -433,12 +433,16 @@ def view_options_ui() -> tuple[str, int, str, bool, bool]:
             "Colour regions by", list(METRIC_LABELS), format_func=METRIC_LABELS.get, key="metric"
         )
         mode = st.radio("Count events", list(MODE_LABELS), format_func=MODE_LABELS.get, key="mode")
+        in_use = mode == "window"
+        if not in_use:  # a disabled widget's own label is too faint to read (2.3:1)
+            st.caption("k (days in the window): for “Last k days”")
         window = st.slider(
             "k (days in the window)",
             WINDOW_DAYS.start,
             WINDOW_DAYS.stop - 1,
             key="window",
-            disabled=mode != "window",
+            disabled=not in_use,
+            label_visibility="visible" if in_use else "collapsed",
         )
         arrows = st.toggle(
             "Spread arrows",
