@@ -336,15 +336,18 @@ class _Data:
         problems = self.imported.problems
         placed = self.events["region_id"].notna()
         methods = self.events.loc[placed, "place_method"].value_counts()
+        duplicates = self.duplicate_rows()
+        failed = len({p.row for p in problems if p.row is not None})
         return {
             "file": self.file,
             "format": self.imported.format,
             "layout": self.layout,
-            "rows_read": len(self.events) + len({p.row for p in problems if p.row is not None}),
+            "rows_read": len(self.events) + len(duplicates) + failed,
             "rows_loaded": len(self.events),
             "rows_placed": int(placed.sum()),
             "placed_by": {m: int(methods[m]) for m in PLACE_METHODS if methods.get(m)},
             "problems": [_problem(p) for p in problems],
+            "duplicates": duplicates,
             "unplaced": self.unplaced_rows(),
             "mapping": dict(self.imported.mapping),
             "notes": [*self.imported.notes, *self.placed.notes],
@@ -486,6 +489,18 @@ class _Data:
         events = self.typed_events(all_types)
         return spread.onsets(events, self.regions, origin=origin, event_types=types), types
 
+    def duplicate_rows(self) -> list[dict[str, Any]]:
+        """Rows counted once with an earlier row of the same event (geo.duplicates)."""
+        return [
+            {
+                "row": int(row["source_row"]),
+                "duplicate_of": int(row["duplicate_of"]),
+                "event_id_cnty": _text(row["event_id_cnty"]),
+                "reason": str(row["reason"]),
+            }
+            for _, row in self.imported.duplicates.iterrows()
+        ]
+
     def unplaced_rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -571,7 +586,7 @@ def _validate_text(report: dict[str, Any]) -> str:
         f"File: {report['file']} (format {report['format']}, layout {report['layout']})",
         f"Rows read: {report['rows_read']}  loaded: {report['rows_loaded']}  "
         f"placed: {report['rows_placed']}  unplaced: {len(report['unplaced'])}  "
-        f"problems: {len(report['problems'])}",
+        f"duplicates: {len(report['duplicates'])}  problems: {len(report['problems'])}",
     ]
     if report["placed_by"]:
         lines.append("Placed by: " + ", ".join(f"{m} {n}" for m, n in report["placed_by"].items()))
@@ -582,6 +597,13 @@ def _validate_text(report: dict[str, Any]) -> str:
         )
     lines += _notes_block("Notes", report["notes"])
     lines += _unplaced_block(report["unplaced"])
+    if report["duplicates"]:
+        lines += ["", f"Duplicates ({len(report['duplicates'])}, counted once):"]
+        lines += _table(
+            ["row", "same as row", "event_id_cnty", "reason"],
+            [[d["row"], d["duplicate_of"], d["event_id_cnty"], d["reason"]]
+             for d in report["duplicates"]],
+        )  # fmt: skip
     if report["problems"]:
         lines += ["", f"Problems ({len(report['problems'])}, rows not loaded):"]
         lines += _table(

@@ -185,6 +185,21 @@ def test_one_row_per_actor_export_counts_each_event_once(regions):
     assert any("3 row(s) repeat the event_id_cnty of 2 earlier event(s)" in n for n in result.notes)
 
 
+def test_validate_lists_every_duplicate(tmp_path):
+    name, data = shapes.acled_one_row_per_actor()
+    path = tmp_path / name
+    path.write_bytes(data)
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "validate", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    report = json.loads(done.stdout)
+    assert report["rows_read"] == 6 and report["rows_loaded"] == 3
+    assert [(d["row"], d["duplicate_of"]) for d in report["duplicates"]] == [(3, 2), (5, 4), (6, 4)]
+
+
 def test_exact_duplicate_rows_count_once(regions):
     result = read(shapes.exact_duplicate_rows)
     events = placed_rows(result, regions)
