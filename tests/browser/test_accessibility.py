@@ -78,6 +78,16 @@ def test_view_controls_in_use_have_no_serious_violations(page, app_url, axe_scri
     assert_no_blocking_violations(page, axe_script)
 
 
+def test_the_page_opens_with_its_title(page, app_url):
+    """Nothing comes before the title: a bare string in dashboard.py (an attribute's docstring)
+    is never written onto the page, so a screen reader starts at the page's heading."""
+    page.goto(app_url)
+    wait_for_app(page)
+    shown = page.get_by_test_id("stMain").inner_text().split("\n")
+    first_line = next(line for line in shown if line.strip())
+    assert first_line == page.get_by_role("heading", level=1).inner_text()
+
+
 def test_map_frame_has_no_serious_violations(page, app_url, axe_script):
     page.goto(app_url)
     wait_for_app(page)
