@@ -613,14 +613,17 @@ def _window_layers(windows: pd.DataFrame, x_scale: alt.Scale, height: int) -> li
     if windows.empty:
         return []
     frame = windows.drop(columns=["start_ts", "end_ts"])
+    # The shade and the bracket span many days: they carry no `date`, so a click on them (above
+    # a short bar) is not taken as the period's first day by the day selection.
+    spans = frame.drop(columns="date")
     tooltip = _context_tooltip()
     shade = (
-        alt.Chart(frame)
+        alt.Chart(spans)
         .mark_rect(color=WINDOW_FILL, opacity=0.15, description="Period")
         .encode(x=_at_x("start", x_scale), x2="end:T", tooltip=tooltip)
     )
     bracket = (
-        alt.Chart(frame)
+        alt.Chart(spans)
         .mark_rule(color="#555555", strokeWidth=1.5, description="Period bracket")
         .encode(
             x=_at_x("start", x_scale),

@@ -134,6 +134,20 @@ def test_timeline_has_a_click_selection_named_day_on_the_date(per_day_by_type):
     assert bars["encoding"]["opacity"]["condition"]["param"] == "day"
 
 
+def test_a_click_on_a_period_is_not_its_first_day(per_day_by_type, context):
+    """The day selection reads `date` from whatever mark is clicked: a shaded period or its
+    bracket span many days, so they must not carry one (a click above a short bar inside the
+    state of emergency used to jump to 5 January, the period's start)."""
+    spec = timeline_chart(per_day_by_type, None, context, None, type_colours=COLOURS).to_dict()
+    spans = [*by_description(spec, "Period"), *by_description(spec, "Period bracket")]
+    assert spans
+    assert all("date" not in row for layer in spans for row in values(spec, layer))
+    dated = [layer for layer in layers(spec) if any("date" in r for r in values(spec, layer))]
+    assert {mark_type(layer) for layer in dated} <= {"bar", "rule", "point", "text"}
+    for layer in dated:  # every dated mark sits on one day
+        assert "x2" not in layer.get("encoding", {}), layer
+
+
 def test_timeline_marks_the_current_day_at_its_noon(per_day_by_type):
     spec = timeline_chart(
         per_day_by_type, None, None, pd.Timestamp("2022-01-03"), type_colours=COLOURS
