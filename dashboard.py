@@ -18,6 +18,7 @@ from geo import export, player
 from geo.aggregate import key_days
 from geo.columns import mapping_from_table, mapping_table
 from geo.dates import DAY_FIRST, MONTH_FIRST
+from geo.errors import summarize_problems
 from geo.event_table import event_table
 from geo.filters import EventFilter, choices, filter_mask
 from geo.htmlsafe import markdown_text
@@ -795,10 +796,12 @@ def report_ui(dataset: Dataset) -> None:
     st.subheader(f"Data: {markdown_text(dataset.name)}")
     methods = dataset.events["place_method"].value_counts()
     placed = int(dataset.events["region_id"].notna().sum())
+    duplicates = dataset.duplicates if dataset.duplicates is not None else ()
     st.write(
-        f"{len(dataset.events) + len(dataset.problems)} rows read · "
+        f"{len(dataset.events) + len(dataset.problems) + len(duplicates)} rows read · "
         f"{len(dataset.events)} loaded · {placed} placed in a region · "
-        f"{len(dataset.problems)} rejected · {len(dataset.unplaced)} not placed"
+        f"{len(dataset.problems)} rejected · {len(dataset.unplaced)} not placed · "
+        f"{len(duplicates)} duplicates counted once"
     )
     st.dataframe(
         methods.rename("events").rename_axis("placed by").reset_index(),
@@ -808,8 +811,9 @@ def report_ui(dataset: Dataset) -> None:
     for note in dataset.notes:
         st.caption(markdown_text(note))
     if dataset.problems:
-        shown = [str(problem) for problem in dataset.problems[:PROBLEMS_SHOWN]]
-        more = len(dataset.problems) - len(shown)
+        lines = summarize_problems(dataset.problems)  # a failing column is one line
+        shown = lines[:PROBLEMS_SHOWN]
+        more = len(lines) - len(shown)
         st.markdown("**Rejected rows** (file, row, column, what was expected):")
         st.code("\n".join(shown) + (f"\n… and {more} more" if more > 0 else ""), language=None)
     if len(dataset.unplaced):
@@ -819,6 +823,9 @@ def report_ui(dataset: Dataset) -> None:
             width="stretch",
             key="unplaced",
         )
+    if len(duplicates):
+        st.markdown("**Duplicates**, each counted once with the row it repeats:")
+        st.dataframe(duplicates, hide_index=True, width="stretch", key="duplicates")
 
 
 def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
