@@ -19,10 +19,14 @@ from geo.events import read_text_csv
 from geo.paths import DATA_DIR
 
 TOLLS_CSV = DATA_DIR / "events" / "kz_jan2022_official_tolls.csv"
-TOLL_COLUMNS = ("scope", "region_id", "period_start", "period_end", "deaths", "given_by",
-                "given_on", "source_url", "notes")  # fmt: skip
+TOLL_COLUMNS = ("scope", "region_id", "period_start", "period_end", "deaths", "covers",
+                "given_by", "given_on", "source_url", "notes")  # fmt: skip
 TOLL_SCOPES = ("national", "region-period")
 """national: the whole country; region-period: one first-level unit (region_id) over the period."""
+TOLL_COVERS = ("everyone", "security forces", "attackers")
+"""Whose deaths a figure counts: all the dead, only police and soldiers, or only the people the
+authorities said their forces killed ("armed criminals"). Only "everyone" figures are tolls to
+show as such; the partial ones are kept because they are what officials said first."""
 _DATE_COLUMNS = ("period_start", "period_end", "given_on")
 _OPTIONAL = ("region_id", "period_end", "given_on")
 """Empty allowed: region_id for national rows (required for regional ones); period_end and
@@ -56,23 +60,30 @@ def load_official_tolls(
 
 
 def regional_tolls_known_by(tolls: pd.DataFrame, date) -> pd.DataFrame:
-    """Each region's latest official toll given on or before `date` (a day; time ignored).
+    """Each region's latest official toll of all deaths (covers "everyone") given on or before
+    `date` (a day; time ignored).
 
     One row per region that has one: region_id, deaths, given_by, given_on, period_start,
     period_end, source_url. Undated statements are never "known by" a date. When two figures for
     a region were given the same day, the larger is kept (the later count in the pages read).
     """
     day = pd.Timestamp(date).normalize()
-    known = tolls[(tolls["scope"] == "region-period") & (tolls["given_on"] <= day)]
+    known = tolls[
+        (tolls["scope"] == "region-period")
+        & (tolls["covers"] == "everyone")
+        & (tolls["given_on"] <= day)
+    ]
     latest = known.sort_values(["region_id", "given_on", "deaths"]).groupby("region_id").tail(1)
     columns = ["region_id", "deaths", "given_by", "given_on", "period_start", "period_end",
                "source_url"]  # fmt: skip
     return latest[columns].sort_values("region_id").reset_index(drop=True)
 
 
-def national_tolls(tolls: pd.DataFrame) -> pd.DataFrame:
-    """The national figures in the order they were given (undated ones last)."""
-    national = tolls[tolls["scope"] == "national"]
+def national_tolls(tolls: pd.DataFrame, covers: str = "everyone") -> pd.DataFrame:
+    """The national figures counting `covers` in the order they were given (undated ones last)."""
+    if covers not in TOLL_COVERS:
+        raise ValueError(f"covers must be one of {list(TOLL_COVERS)}, got {covers!r}")
+    national = tolls[(tolls["scope"] == "national") & (tolls["covers"] == covers)]
     return national.sort_values("given_on", na_position="last").reset_index(drop=True)
 
 
@@ -90,6 +101,8 @@ def _problems(raw: pd.DataFrame, file: str, region_ids: set[str]) -> list[Proble
                 bad(index, column, "must not be empty")
         if row["scope"] not in TOLL_SCOPES and not pd.isna(row["scope"]):
             bad(index, "scope", f"expected one of {list(TOLL_SCOPES)}")
+        if row["covers"] not in TOLL_COVERS and not pd.isna(row["covers"]):
+            bad(index, "covers", f"expected one of {list(TOLL_COVERS)}")
         regional = row["scope"] == "region-period"
         if regional and row["region_id"] not in region_ids:
             bad(index, "region_id", "a regional toll needs a region_id of the 2022-01 layout")

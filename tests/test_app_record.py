@@ -42,7 +42,7 @@ def test_the_official_toll_is_its_own_chart_beside_a_caption(app):
         national = sorted(
             (r["given_on"], int(r["deaths"]))
             for r in csv.DictReader(handle)
-            if r["scope"] == "national" and r["given_on"]
+            if r["scope"] == "national" and r["covers"] == "everyone" and r["given_on"]
         )
     steps = " → ".join(str(deaths) for _, deaths in national)
     tolls = [c for c in _charts(app) if "death toll as announced" in c.get("description", "")]

@@ -44,12 +44,30 @@ def test_national_toll_rises_as_the_pages_give_it(tolls):
     assert list(national.loc[national["given_on"].isna(), "deaths"]) == [227]
 
 
+def test_partial_official_figures_are_kept_apart(tolls):
+    police = geo.national_tolls(tolls, "security forces")
+    dated = police.dropna(subset=["given_on"])
+    assert list(zip(dated["given_on"].dt.strftime("%Y-%m-%d"), dated["deaths"], strict=True)) == [
+        ("2022-01-07", 18),
+        ("2022-01-09", 16),
+        ("2022-01-15", 19),
+    ]
+    assert list(geo.national_tolls(tolls, "attackers")["deaths"]) == [26]
+    # Almaty's 12 and 13 dead police (6 January) never stand in for the city's toll
+    known = geo.regional_tolls_known_by(tolls, "2022-01-08")
+    assert set(known["region_id"]) == {"atyrau", "east_kazakhstan"}
+    with pytest.raises(ValueError, match="covers must be one of"):
+        geo.national_tolls(tolls, "police")
+
+
 def test_regional_tolls_known_by_a_day_match_the_file(tolls):
     # oracle: read the CSV by hand and keep, per region, the latest figure given by the day
     for day in ("2022-01-07", "2022-01-08", "2022-01-10", "2022-03-14", "2023-12-31"):
         expected: dict[str, tuple[str, int]] = {}
         for row in _rows():
-            if row["scope"] != "region-period" or not row["given_on"] or row["given_on"] > day:
+            if row["scope"] != "region-period" or row["covers"] != "everyone":
+                continue
+            if not row["given_on"] or row["given_on"] > day:
                 continue
             best = expected.get(row["region_id"])
             candidate = (row["given_on"], int(row["deaths"]))
@@ -79,6 +97,7 @@ def test_event_rows_never_carry_a_toll_as_their_deaths(tolls):
     ("cell", "value", "message"),
     [
         ("scope", "city", "expected one of"),
+        ("covers", "civilians", "expected one of"),
         ("region_id", "jetisu", "region_id of the 2022-01 layout"),
         ("source_url", "www.example.kz/page", "http\\(s\\) URLs"),
         ("deaths", "about 40", "whole number"),
