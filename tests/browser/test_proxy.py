@@ -1,0 +1,92 @@
+"""The dashboard behind the proxy configuration it ships with (deploy/nginx), as
+scripts/replicas.sh runs it: two replicas and Debian's nginx on 127.0.0.1.
+
+What a reader gets through the proxy: the security headers, no Prometheus metrics, a routing
+cookie, and a map that still draws in Chromium under the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PROJECT_ROOT, free_port, wait_for_app
+
+REPLICAS = PROJECT_ROOT / "scripts" / "replicas.sh"
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.__cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory) -> Iterator[dict]:
+    if shutil.which("nginx") is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx not found: `apt-get install -y nginx`")
+        pytest.skip("nginx not found (apt-get install -y nginx)")
+    run_dir = tmp_path_factory.mktemp("replicas")
+    env = {**os.environ, "QANTAR_RUN_DIR": str(run_dir)}
+    port = free_port()
+    started = subprocess.run(
+        [str(REPLICAS), "start", "2", str(port)], env=env, capture_output=True, text=True
+    )
+    try:
+        if started.returncode:
+            logs = "\n".join(p.read_text() for p in sorted(run_dir.glob("*.log")))
+            pytest.fail(f"replicas.sh start failed:\n{started.stderr}\n{logs}")
+        app_ports = [
+            line.split("127.0.0.1:")[1].split()[0]
+            for line in (run_dir / "nginx.conf").read_text().splitlines()
+            if line.strip().startswith("server 127.0.0.1:")
+        ]
+        yield {"url": f"http://127.0.0.1:{port}", "replicas": app_ports}
+    finally:
+        subprocess.run([str(REPLICAS), "stop"], env=env, check=False, timeout=60)
+
+
+def status_and_headers(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def test_the_proxy_sends_security_headers_and_a_routing_cookie(proxy):
+    status, headers = status_and_headers(proxy["url"] + "/")
+    assert status == 200
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert headers["Set-Cookie"].startswith("qantar_route=")
+    assert "HttpOnly" in headers["Set-Cookie"]
+
+
+def test_metrics_are_not_served_through_the_proxy(proxy):
+    replica = f"http://127.0.0.1:{proxy['replicas'][0]}"
+    assert status_and_headers(replica + "/_stcore/metrics")[0] == 200  # the app serves them
+    assert status_and_headers(proxy["url"] + "/_stcore/metrics")[0] == 404
+    assert status_and_headers(proxy["url"] + "/_stcore/health")[0] == 200
+
+
+def test_the_map_draws_through_the_proxy_under_its_policy(page, proxy):
+    page.add_init_script(CSP_VIOLATIONS)
+    page.goto(proxy["url"] + "/?date=2022-01-04")
+    wait_for_app(page)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.qantar-region")).to_have_count(17, timeout=60_000)
+    violations = {f.url: f.evaluate("window.__cspViolations || []") for f in page.frames}
+    assert all(found == [] for found in violations.values()), violations
+    assert page.outside_requests == []
