@@ -126,6 +126,30 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula():
     assert table["distance_km"].tolist() == [-1.5, 2.0]
 
 
+@pytest.mark.parametrize("formula", ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "=cmd|' /C calc'!A0"])
+def test_every_csv_table_neutralises_formulas_in_its_text(counts, three_squares, formula):
+    """Region names (a person's own boundary file), event text and onset places can all start
+    with a formula character; each table export prefixes them, and leaves numbers alone."""
+    regions = three_squares.assign(name_en=[formula, "B", "C"])
+    region_days = pd.read_csv(io.BytesIO(export.region_day_csv(counts, regions)))
+    assert set(region_days.loc[region_days["region_id"] == "a", "region"]) == {"'" + formula}
+    assert set(region_days.loc[region_days["region_id"] == "b", "region"]) == {"B"}
+    events = pd.DataFrame({"notes": [formula, "calm"], "deaths": [-1, 2]})
+    read = pd.read_csv(io.BytesIO(export.event_table_csv(events)))
+    assert read["notes"].tolist() == ["'" + formula, "calm"]
+    assert read["deaths"].tolist() == [-1, 2]
+    onsets = pd.DataFrame(
+        {
+            "region_id": ["a"],
+            "onset_date": pd.to_datetime(["2022-01-01"]),
+            "first_place": [formula],
+        }
+    )
+    assert pd.read_csv(io.BytesIO(export.onset_csv(onsets)))["first_place"].tolist() == [
+        "'" + formula
+    ]
+
+
 def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
     from geo.spread import onsets
 
