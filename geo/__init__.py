@@ -22,6 +22,7 @@ from geo.charts import (
     with_day_shown,
 )
 from geo.context import load_context
+from geo.disputes import attach_disputes, load_disputes
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
 from geo.events import load_bundled_events, load_events_csv
 from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
@@ -78,6 +79,7 @@ __all__ = [
     "ValidatedEvents",
     "adjacency",
     "assign_regions",
+    "attach_disputes",
     "build_dataset",
     "check_regions",
     "dataset_from_import",
@@ -89,6 +91,7 @@ __all__ = [
     "load_basemap",
     "load_bundled_events",
     "load_context",
+    "load_disputes",
     "load_events_csv",
     "load_official_tolls",
     "load_regions",
