@@ -46,11 +46,14 @@ from geo.spread import (
     SpreadFit,
     adjacency,
     diffusion_classes,
+    is_unrest,
     onsets,
     origin_of_event,
     spread_speed,
     spread_tree,
     units_affected_per_day,
+    unrest_table,
+    unrest_types,
 )
 from geo.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
 
@@ -87,6 +90,7 @@ __all__ = [
     "diffusion_classes",
     "events_per_day",
     "inline_data",
+    "is_unrest",
     "layout_for_dates",
     "load_basemap",
     "load_bundled_events",
@@ -116,6 +120,8 @@ __all__ = [
     "timeline_chart",
     "units_affected_chart",
     "units_affected_per_day",
+    "unrest_table",
+    "unrest_types",
     "validate_events",
     "values_at",
     "with_day_shown",

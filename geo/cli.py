@@ -212,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--window-days", type=_positive_int, default=3, help="days of --mode window (default: 3)"
     )
     export.set_defaults(run=_export)
+
+    publish = commands.add_parser(
+        "publish",
+        parents=[events, common],
+        help="write the edition for readers: a static folder for any web host",
+        description="Write a folder (index.html, map.html, vega.js) that any static host or "
+        "CDN serves as it is: the map with its own player, the region table, the timeline and "
+        "spread charts, the onset table and the sources. The day is in the address "
+        "(index.html#date=YYYY-MM-DD).",
+    )
+    publish.add_argument("--out", metavar="FOLDER", type=Path, required=True, help="folder")
+    publish.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the day it opens on (default: the fourth day)"
+    )
+    publish.set_defaults(run=_publish)
     return parser
 
 
@@ -266,6 +281,37 @@ def _export(args: argparse.Namespace) -> int:
     }
     _emit(args, report, _export_text)
     return data.status
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from geo.context import load_context
+    from geo.edition import write_edition
+    from geo.tolls import load_official_tolls, national_tolls
+
+    data = _load(args.events, args)
+    edition = write_edition(
+        replace(data.dataset(), name=Path(data.file).name),
+        args.out,
+        basemap=_basemap(),
+        day=_day(args.date) if args.date else None,
+        context=load_context() if data.bundled else None,
+        tolls=national_tolls(load_official_tolls()) if data.bundled else None,
+    )
+    report = {
+        "out": str(edition.folder),
+        "files": edition.sizes,
+        "bytes": sum(edition.sizes.values()),
+        "file": data.file,
+        "layout": data.layout,
+        "attribution": data.attribution,
+    }
+    _emit(args, report, _publish_text)
+    return data.status
+
+
+def _publish_text(report: dict[str, Any]) -> str:
+    files = ", ".join(f"{name} ({size:,} bytes)" for name, size in report["files"].items())
+    return f"Wrote {report['out']}: {files}. Open index.html, or put the folder on any web host."
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -546,12 +592,11 @@ class _Data:
             return export.frame_png(self.regions, self.counts, placed, day, **picture)
         return export.spread_gif(self.regions, self.counts, placed, **picture)
 
-    def story_map(self, origin_id: str | None, all_types: bool):
-        """The dashboard's playable map of these events (geo.player.story_map)."""
+    def dataset(self):
+        """These events as the dashboard shows them (geo.pipeline.Dataset)."""
         from geo.pipeline import build_dataset
-        from geo.player import story_map
 
-        dataset = build_dataset(
+        return build_dataset(
             self.imported.events,
             self.regions,
             name=self.file,
@@ -559,6 +604,12 @@ class _Data:
             notes=self.imported.notes,
             attribution=self.attribution,
         )
+
+    def story_map(self, origin_id: str | None, all_types: bool):
+        """The dashboard's playable map of these events (geo.player.story_map)."""
+        from geo.player import story_map
+
+        dataset = self.dataset()
         if origin_id is not None or all_types:
             table, types = self.onset_table(origin_id, all_types)
             dataset = replace(
