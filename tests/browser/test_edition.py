@@ -1,0 +1,89 @@
+"""The edition for readers served by a plain static file server, opened in Chromium: the day in
+the link opens the map, the table and the charts on that day, with nothing fetched from
+anywhere but the host."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+import geo
+from geo.edition import write_edition
+from geo.pipeline import build_dataset
+from tests.browser.conftest import free_port
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    events = geo.load_bundled_events()
+    return build_dataset(
+        events.events, geo.load_regions("2022-01"), name=events.file, problems=events.problems
+    )
+
+
+@pytest.fixture(scope="module")
+def site_url(bundled, tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("edition")
+    write_edition(bundled, folder, basemap=geo.load_basemap(), context=geo.load_context())
+    port = free_port()
+    log = folder.parent / "http.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_page(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_for_page(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"http.server exited:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/index.html", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"http.server did not answer:\n{log.read_text()}")
+
+
+def test_a_link_with_a_day_opens_the_map_and_the_table_on_that_day(page, site_url, bundled):
+    page.goto(site_url + "/index.html#date=2022-01-03")
+    frame = page.frame_locator("#map")
+    expect(frame.locator("path.qantar-region")).to_have_count(17, timeout=60_000)
+    expect(frame.get_by_text("03 Jan 2022").first).to_be_visible()
+    expect(page.locator("#regions-title")).to_have_text("Regions on Mon 03 Jan 2022")
+    events = bundled.events[bundled.events["region_id"].notna()]
+    up_to = events[events["event_date"].dt.normalize() <= pd.Timestamp("2022-01-03")]
+    most = int(up_to["region_id"].value_counts().max())  # the first row: most events so far
+    expect(page.locator("#regions tbody tr").first.locator("td").nth(2)).to_have_text(str(most))
+    expect(page.locator("#regions tbody tr")).to_have_count(len(bundled.regions))
+    expect(page.locator(".chart svg")).to_have_count(3)
+    assert page.outside_requests == []
+
+
+def test_moving_the_day_writes_it_into_the_link(page, site_url):
+    page.goto(site_url + "/index.html")
+    expect(page.locator("#regions-title")).to_have_text("Regions on Wed 05 Jan 2022")
+    page.locator("#day").fill("1")
+    expect(page.locator("#regions-title")).to_have_text("Regions on Sun 02 Jan 2022")
+    assert page.url.endswith("#date=2022-01-02")
+    frame = page.frame_locator("#map")
+    expect(frame.get_by_text("02 Jan 2022").first).to_be_visible(timeout=30_000)
