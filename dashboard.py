@@ -468,7 +468,13 @@ def filters_ui(events: pd.DataFrame) -> EventFilter:
         )
         deaths = st.checkbox("Only events with reported deaths, in range", key="deaths")
         deaths_range = st.slider(
-            "Deaths", DEATHS.start, DEATHS.stop - 1, key="deaths_range", disabled=not deaths
+            "Deaths",
+            DEATHS.start,
+            DEATHS.stop - 1,
+            key="deaths_range",
+            disabled=not deaths,
+            # The checkbox above names it; a disabled widget's own label is too faint (2.3:1).
+            label_visibility="visible" if deaths else "collapsed",
         )
     return EventFilter(
         event_types=tuple(types),
