@@ -18,6 +18,7 @@ from geo import export, player
 from geo.aggregate import key_days
 from geo.columns import mapping_from_table, mapping_table
 from geo.dates import DAY_FIRST, MONTH_FIRST
+from geo.edition import edition_zip
 from geo.errors import summarize_problems
 from geo.event_table import event_table
 from geo.filters import EventFilter, choices, filter_mask
@@ -892,6 +893,12 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "text/html",
             lambda: standalone_snapshot(dataset, view, days),
         ),
+        (
+            "The edition for readers (static site, ZIP)",
+            "qantar-edition.zip",
+            "application/zip",
+            lambda: reader_edition(dataset, view),
+        ),
     ]
     if export.mp4_unavailable_reason() is None:
         downloads.append(
@@ -927,6 +934,19 @@ def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) 
     m = player.story_map(dataset, basemap=basemap(), initial=player_state(view, days))
     return export.standalone_html(
         m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
+    )
+
+
+def reader_edition(dataset: Dataset, view: ViewState) -> bytes:
+    """The edition for readers of this data, opening on the view's day (geo.edition): a folder
+    that any static host serves, for an audience too large for one dashboard."""
+    bundled = view.dataset == "bundled"
+    return edition_zip(
+        dataset,
+        basemap=basemap(),
+        day=pd.Timestamp(view.date).normalize(),
+        context=bundled_context() if bundled else None,
+        tolls=geo.national_tolls(geo.load_official_tolls()) if bundled else None,
     )
 
 

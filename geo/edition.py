@@ -17,7 +17,10 @@ HTML, `tojson` (which escapes <, >, & and ') for the JSON the page's script read
 
 from __future__ import annotations
 
+import io
 import json
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,6 +86,17 @@ def write_edition(
     for name, text in pages.items():
         (out / name).write_text(text, encoding="utf-8")
     return Edition(out, {name: (out / name).stat().st_size for name in FILES})
+
+
+def edition_zip(dataset: Dataset, **options) -> bytes:
+    """The edition as a ZIP of its folder (for a download button); `options` as `write_edition`."""
+    with tempfile.TemporaryDirectory(prefix="qantar-edition-") as folder:
+        edition = write_edition(dataset, Path(folder), **options)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in FILES:
+                archive.write(edition.folder / name, f"qantar-edition/{name}")
+        return buffer.getvalue()
 
 
 def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:

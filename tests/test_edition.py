@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo import cli
-from geo.edition import FILES, write_edition
+from geo.edition import FILES, edition_zip, write_edition
 from geo.pipeline import build_dataset
 
 HOSTILE = '<script>alert("x")</script>&amp;</script>'
@@ -116,3 +116,13 @@ def test_publish_command_writes_the_folder_for_a_day(tmp_path, capsys):
     assert "Wrote" in capsys.readouterr().out
     assert cli.main(["publish", "--out", str(tmp_path / "x"), "--date", "2023-01-01"]) == 2
     assert "not one of the data's days" in capsys.readouterr().err
+
+
+def test_the_zip_holds_the_same_folder(bundled):
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(edition_zip(bundled, basemap=None)))
+    assert sorted(archive.namelist()) == sorted(f"qantar-edition/{name}" for name in FILES)
+    index_html = archive.read("qantar-edition/index.html").decode("utf-8")
+    assert page_data(index_html)["opening"] == "2022-01-05"
