@@ -221,7 +221,9 @@ def wait_for_health(base_url: str, deadline_seconds: float = 90) -> None:
 
 
 @contextmanager
-def streamlit_server(name: str, script: Path, log_dir: Path, tree: Path = ROOT) -> Iterator[Target]:
+def streamlit_server(
+    name: str, script: Path, log_dir: Path, tree: Path = ROOT, env: dict | None = None
+) -> Iterator[Target]:
     """`streamlit run script` from `tree`, so every app reads that tree's .streamlit/config.toml
     (the yardstick runs under the same configuration as the dashboard)."""
     port = free_port()
@@ -232,6 +234,7 @@ def streamlit_server(name: str, script: Path, log_dir: Path, tree: Path = ROOT) 
             *("--server.port", str(port), "--server.address", "127.0.0.1", *SERVER_FLAGS),
         ],
         cwd=tree,
+        env={**os.environ, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -479,6 +482,10 @@ def main() -> None:
         with streamlit_server("trivial app", BENCH / "trivial_app.py", log_dir) as trivial:
             plan = {"solo": solo_plan, "crowds": crowds[-1:], "deadline": 90}
             await run_target(trivial, plan, results)
+        defaults = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}  # Streamlit's own default
+        name = "trivial app, Streamlit's default postScriptGC"
+        with streamlit_server(name, BENCH / "trivial_app.py", log_dir, env=defaults) as trivial:
+            await run_target(trivial, {"solo": solo_plan, "deadline": 90}, results)
         if args.before:
             with app_tree(args.before) as tree:
                 name = f"dashboard before ({args.before}), one process"
