@@ -63,8 +63,9 @@ LAYOUT_LABELS = {
 # The name is part of a dataset's key: the same bytes uploaded under two names are two datasets,
 # and no reader sees another's file name.
 HASHED = {Dataset: lambda d: (d.fingerprint, d.name), EventFilter: repr}
-CACHE_BOUNDS = {"max_entries": 32, "ttl": "1h"}
-"""Every per-view cache is bounded, so memory plateaus however many views and uploads pass."""
+CACHE_BOUNDS = {"max_entries": 8, "ttl": "1h"}
+"""Every per-view cache is bounded, so memory plateaus however many views and uploads pass: a
+20,000-event upload's map is ~5 MB, and useful only to its reader (BENCHMARKS.md, "Memory")."""
 MAP_HEIGHT = 600
 FRAME_DISPLAY = {"day": "DD MMM YYYY", "hour": "DD MMM YYYY HH:00"}
 """How a date column shows a frame's time: days, or hours when stepping by hour."""
