@@ -152,12 +152,12 @@ def dated_view_ui(
     dataset: Dataset,
     days: list,
     base_days: list,
-    mode,
-    window,
-    metric,
-    arrows,
-    online_tiles,
-    chosen_filter,
+    mode: str,
+    window: int,
+    metric: str,
+    arrows: bool,
+    online_tiles: bool,
+    chosen_filter: EventFilter,
 ) -> None:
     """Everything that follows the date, and only the open tab of it.
 
