@@ -1,0 +1,379 @@
+"""The map draws exactly what the data says, whatever the person does.
+
+Every check reads what the browser shows — each region path's `data-value`, its drawn `fill`, the
+legend's swatches and words, the metric and the alt text — and compares it with what `geo`
+computes for the same view, independently of the map's own JavaScript. All views are opened one
+after another on the one test server, so its caches are shared as a real audience shares them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+import geo
+from geo import export, player
+from geo.aggregate import key_days
+from geo.filters import EventFilter, filter_mask
+from geo.pipeline import by_hour, restrict_dataset
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+METRICS = ("events", "fatalities", "onset", "diffusion")
+MODES = ("cumulative", "daily", "window")
+WINDOW = 3
+FILTERS = {
+    "none": ({}, EventFilter()),
+    "one": ({"types": "Protests"}, EventFilter(event_types=("Protests",))),
+    "two": (
+        {"types": "Protests,Riots", "precision": "1"},
+        EventFilter(event_types=("Protests", "Riots"), geo_precision=(1,)),
+    ),
+}
+FRAME_LENGTH = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
+
+
+# ---- the oracle: what geo says a region shows ---------------------------------------------
+@pytest.fixture(scope="module")
+def bundled() -> geo.Dataset:
+    """The bundled record as the dashboard builds it (boundaries in force on its dates)."""
+    record = geo.load_bundled_events()
+    layout = geo.layout_for_dates(record.events["event_date"])
+    return geo.build_dataset(
+        record.events, geo.load_regions(layout), name=record.file, problems=record.problems
+    )
+
+
+def shown(base: geo.Dataset, chosen: EventFilter, step: str = "day") -> geo.Dataset:
+    dataset = base
+    if not chosen.is_empty:
+        dataset = restrict_dataset(base, filter_mask(base.events, chosen), label="filtered")
+    return by_hour(dataset) if step == "hour" else dataset
+
+
+def expected_values(dataset: geo.Dataset, frame: pd.Timestamp, metric: str, mode: str) -> dict:
+    """Each region's value on `frame` as text, the way the map states it in data-value."""
+    if metric in ("events", "fatalities"):
+        values = geo.values_at(dataset.counts, frame, mode, WINDOW, step=dataset.step)
+        return {
+            rid: str(int(v)) for rid, v in zip(values["region_id"], values[metric], strict=True)
+        }
+    if metric == "onset":
+        onsets = dataset.onsets.set_index("region_id")["onset_date"]
+        first = onsets.min()
+        return {
+            rid: (
+                ""
+                if pd.isna(date) or date > frame
+                else str(int((date - first) / FRAME_LENGTH[dataset.step]))
+            )
+            for rid, date in onsets.items()
+        }
+    day = pd.Timestamp(frame).normalize()
+    that_day = dataset.diffusion[dataset.diffusion["date"] == day].set_index("region_id")["class"]
+    classes = that_day.astype(object).where(that_day.notna(), "inactive")  # no class: inactive
+    return {rid: str(classes.get(rid, "inactive")) for rid in dataset.regions["region_id"]}
+
+
+# ---- what the browser shows ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Drawn:
+    values: dict[str, str]
+    fills: dict[str, str]
+    names: dict[str, str]
+    legend: list[tuple[str, str]]
+    frame_id: str
+    alt: str
+
+
+def hex_colour(css: str) -> str:
+    found = re.fullmatch(r"rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*[\d.]+)?\)", css.strip())
+    if not found:
+        return css.strip().lower()
+    return "#" + "".join(f"{int(part):02x}" for part in found.groups())
+
+
+def drawn(frame) -> Drawn:
+    regions = frame.locator("path.qantar-region").evaluate_all(
+        "paths => paths.map(p => [p.getAttribute('data-region'), p.getAttribute('data-value'),"
+        " p.getAttribute('fill'), p.getAttribute('aria-label')])"
+    )
+    legend = frame.locator(".qantar-legend-classes .qantar-legend-item").evaluate_all(
+        "items => items.map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent])"
+    )
+    box = frame.locator(".leaflet-container").first
+    return Drawn(
+        values={rid: value for rid, value, _, _ in regions},
+        fills={rid: fill.lower() for rid, _, fill, _ in regions},
+        names={rid: name for rid, _, _, name in regions},
+        legend=[(hex_colour(colour), text) for colour, text in legend],
+        frame_id=box.get_attribute("data-qantar-day"),
+        alt=frame.locator(".qantar-alt").inner_text(),
+    )
+
+
+def legend_colour(legend: list[tuple[str, str]], metric: str, value: str, prefix: str) -> str:
+    """The swatch the legend shows for `value`: what a reader would match the fill against."""
+    for colour, text in legend:
+        if metric in ("events", "fatalities"):
+            low, _, high = text.partition("–")
+            number = int(value)
+            if text.endswith("+"):
+                low, high = text[:-1], math.inf
+            if int(low) <= number <= float(high or low):
+                return colour
+        elif metric == "onset":
+            if value == "" and text == "not yet":
+                return colour
+            if value != "" and text in (f"{prefix}{value}", f"{prefix}{value}+"):
+                return colour
+            if value != "" and text.endswith("+") and int(value) >= int(text[len(prefix) : -1]):
+                return colour
+        elif text == value:
+            return colour
+    raise AssertionError(f"the legend {legend} has no entry for {metric} = {value!r}")
+
+
+def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, where: str):
+    shown_now = drawn(frame)
+    frames = [f.strftime(player.FRAME_FORMATS[dataset.step][0]) for f in dataset.days]
+    at = dataset.days[frames.index(shown_now.frame_id)]
+    expected = expected_values(dataset, at, metric, mode)
+    wrong = {
+        rid: (shown_now.values.get(rid), want)
+        for rid, want in expected.items()
+        if shown_now.values.get(rid) != want
+    }
+    assert not wrong, f"{where}, {shown_now.frame_id}: regions drawn wrong {wrong}"
+    prefix = player.ONSET_PREFIX[dataset.step]
+    for rid, value in expected.items():
+        swatch = legend_colour(shown_now.legend, metric, value, prefix)
+        assert shown_now.fills[rid] == swatch, (
+            f"{where}, {shown_now.frame_id}: {rid} is filled {shown_now.fills[rid]}, "
+            f"the legend says {swatch} for {value!r}"
+        )
+    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    for rid, label in shown_now.names.items():
+        assert label.startswith(f"{names[rid]}: "), label
+    if metric in ("events", "fatalities"):
+        assert all(
+            re.search(rf"\b{expected[rid]} ", label) for rid, label in shown_now.names.items()
+        ), shown_now.names
+    alt = geo.panel.frame_alt_text(dataset.onsets, len(dataset.regions), at, step=dataset.step)
+    assert shown_now.alt == alt, (where, shown_now.alt, alt)
+    return at
+
+
+def settle(check, *args, seconds: float = 30) -> None:
+    """Run `check(*args)` until it passes: a new map replaces the old one a moment after the
+    rerun. A map that stays wrong (a cached map of another filter) still fails, with its error."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            check(*args)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def map_frame(page):
+    return page.frame_locator(MAP_FRAME)
+
+
+def open_view(page, app_url: str, params: dict, dataset: geo.Dataset, frame_id: str):
+    page.goto(f"{app_url}/?{urlencode(params)}")
+    wait_for_app(page)
+    frame = map_frame(page)
+    expect(frame.locator(f".leaflet-container[data-qantar-day='{frame_id}']")).to_have_count(
+        1, timeout=60_000
+    )
+    expect(frame.locator("path.qantar-region")).to_have_count(len(dataset.regions))
+    return frame
+
+
+def day_id(day: pd.Timestamp) -> str:
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
+def regions_with_events_metric(page) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text="Regions with any event")
+    return metric.get_by_test_id("stMetricValue").inner_text()
+
+
+# ---- the grid of views ----------------------------------------------------------------------
+@pytest.mark.parametrize("filter_name", list(FILTERS))
+def test_every_view_draws_what_geo_computes(page, app_url, bundled, filter_name):
+    """Every metric × mode × first/peak/last day, for no, one and two filters."""
+    params, chosen = FILTERS[filter_name]
+    dataset = shown(bundled, chosen)
+    jumps = key_days(dataset.counts)
+    for metric in METRICS:
+        for mode in MODES:
+            where = f"{filter_name} filter(s), {metric}, {mode}"
+            view = {**params, "metric": metric, "mode": mode, "window": WINDOW}
+            frame = open_view(
+                page, app_url, {**view, "date": day_id(jumps.peak)}, dataset, day_id(jumps.peak)
+            )
+            at = assert_frame_is_true(frame, dataset, metric, mode, where)
+            table = geo.region_table(
+                dataset.regions, dataset.counts, dataset.onsets, at, mode, WINDOW
+            )
+            assert regions_with_events_metric(page) == (
+                f"{geo.regions_with_events(table)} of {len(dataset.regions)}"
+            ), where
+            caption = page.get_by_text(re.compile(r"regions affected")).first.inner_text()
+            assert caption.startswith(
+                geo.panel.frame_alt_text(dataset.onsets, len(dataset.regions), at)
+            ), (where, caption)
+            for button, day in (
+                (".qantar-first", dataset.days[0]),
+                (".qantar-last", dataset.days[-1]),
+            ):
+                frame.locator(button).click()
+                expect(
+                    frame.locator(f".leaflet-container[data-qantar-day='{day_id(day)}']")
+                ).to_have_count(1)
+                assert_frame_is_true(frame, dataset, metric, mode, where)
+
+
+# ---- what the person does does not change what is true ---------------------------------------
+def points_inside_regions(frame) -> dict[str, list[float]]:
+    """For each region, a point (in the map frame's pixels) where the region is what the
+    pointer would hit: found with elementFromPoint, as a real pointer finds it."""
+    return frame.locator(".leaflet-container").first.evaluate(
+        """box => {
+          const found = {};
+          for (const path of box.querySelectorAll('path.qantar-region')) {
+            const r = path.getBoundingClientRect();
+            search: for (let fy = 0.5; fy < 1; fy += 0.02) {
+              for (const sy of [fy, 1 - fy]) for (let fx = 0.5; fx < 1; fx += 0.02) {
+                for (const sx of [fx, 1 - fx]) {
+                  const x = r.left + r.width * sx, y = r.top + r.height * sy;
+                  if (document.elementFromPoint(x, y) === path) {
+                    found[path.getAttribute('data-region')] = [x, y]; break search;
+                  }
+                }
+              }
+            }
+          }
+          return found;
+        }"""
+    )
+
+
+def frame_offset(page) -> tuple[float, float]:
+    box = page.locator(MAP_FRAME).bounding_box()
+    return box["x"], box["y"]
+
+
+def test_hover_play_click_and_filters_never_change_what_is_drawn(page, app_url, bundled):
+    dataset = bundled
+    jumps = key_days(dataset.counts)
+    where = "events up to the peak"
+    frame = open_view(page, app_url, {"date": day_id(jumps.peak)}, dataset, day_id(jumps.peak))
+    assert_frame_is_true(frame, dataset, "events", "cumulative", where)
+
+    # A mouse sweep over every region, in and out (folium restored stale fills on mouseout).
+    left, top = frame_offset(page)
+    inside = points_inside_regions(frame)
+    assert len(inside) >= len(dataset.regions) - 2, sorted(inside)  # cities hide under points
+    for x, y in inside.values():
+        page.mouse.move(left + x, top + y, steps=3)
+    page.mouse.move(left + 5, top + 300)
+    for rid in set(dataset.regions["region_id"]) - set(inside):
+        region = frame.locator(f"path.qantar-region[data-region='{rid}']")
+        region.dispatch_event("mouseover")
+        region.dispatch_event("mouseout")
+    assert_frame_is_true(frame, dataset, "events", "cumulative", f"{where}, after a sweep")
+
+    # Play, then pause: whatever frame it stopped on is drawn right.
+    frame.locator(".qantar-play").click()
+    expect(frame.locator(".leaflet-container[data-qantar-frames='2']")).to_have_count(1)
+    frame.locator(".qantar-play").click()
+    assert_frame_is_true(frame, dataset, "events", "cumulative", f"{where}, after play/pause")
+
+    # Ten first clicks: each selects the region under the pointer (a press used to scroll the
+    # page, and the release landed on a neighbour).
+    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    targets = points_inside_regions(frame)  # after play, other points may cover other places
+    for rid in list(targets)[:10]:
+        frame_before = drawn(frame).frame_id
+        left, top = frame_offset(page)
+        x, y = targets[rid]
+        page.mouse.click(left + x, top + y)
+        expect(page.get_by_text(re.compile(rf"events in {re.escape(names[rid])} "))).to_be_visible(
+            timeout=30_000
+        )
+        wait_for_app(page)
+        assert drawn(frame).frame_id == frame_before
+        assert_frame_is_true(frame, dataset, "events", "cumulative", f"{where}, clicked {rid}")
+
+    # Filters back and forth through the sidebar.
+    protests = shown(bundled, EventFilter(event_types=("Protests",)))
+    for chosen, expected in ((["Protests"], protests), ([], bundled), (["Protests"], protests)):
+        types = page.get_by_test_id("stMultiSelect").filter(has_text="Event type")
+        if not types.is_visible():
+            page.get_by_test_id("stSidebar").get_by_text("Filter events").click()
+        if chosen:
+            types.get_by_role("combobox").focus()
+            page.keyboard.type("Protests")
+            page.get_by_role("option", name="Protests", exact=True).click()
+            page.keyboard.press("Escape")
+        else:
+            types.get_by_role("button", name=re.compile("Clear|Delete", re.I)).first.click()
+        wait_for_app(page)
+        frame = map_frame(page)
+        expect(frame.locator("path.qantar-region")).to_have_count(len(dataset.regions))
+        settle(assert_frame_is_true, frame, expected, "events", "cumulative", f"filter {chosen}")
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_the_html_snapshot_draws_what_geo_computes(page, bundled, metric, tmp_path):
+    """The offline page a person downloads: same checks, for every mode, before and after a
+    mouse sweep, stepping with its own buttons."""
+    for mode in MODES:
+        state = player.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
+        m = player.story_map(bundled, basemap=geo.load_basemap(), initial=state)
+        path = tmp_path / f"snapshot-{mode}.html"
+        path.write_text(export.standalone_html(m, title="Snapshot"), encoding="utf-8")
+        page.goto(path.as_uri())
+        expect(page.locator("path.qantar-region")).to_have_count(len(bundled.regions))
+        where = f"snapshot, {metric}, {mode}"
+        assert_frame_is_true(page, bundled, metric, mode, where)
+        for x, y in points_inside_regions(page).values():
+            page.mouse.move(x, y, steps=2)
+        page.mouse.move(5, 300)
+        assert_frame_is_true(page, bundled, metric, mode, f"{where}, after a sweep")
+        for button in (".qantar-first", ".qantar-forward", ".qantar-last", ".qantar-back"):
+            page.locator(button).click()
+            assert_frame_is_true(page, bundled, metric, mode, f"{where}, after {button}")
+
+
+def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app_url, bundled):
+    if not geo.pipeline.has_times(bundled):
+        pytest.fail("the bundled record has no times of day to step through by hour")
+    hourly = shown(bundled, EventFilter(), step="hour")
+    first = hourly.days[0]
+    for metric in ("events", "onset"):
+        for mode in ("cumulative", "daily"):
+            params = {"step": "hour", "metric": metric, "mode": mode, "date": day_id(first)}
+            page.goto(f"{app_url}/?{urlencode(params)}")
+            wait_for_app(page)
+            frame = map_frame(page)
+            expect(frame.locator("path.qantar-region")).to_have_count(len(hourly.regions))
+            frame.locator(".qantar-first").click()
+            for _ in range(6):
+                assert_frame_is_true(frame, hourly, metric, mode, f"hourly {metric} {mode}")
+                if metric == "onset":
+                    assert all(t.startswith("H+") for _, t in drawn(frame).legend[:-1])
+                frame.locator(".qantar-forward").click()
