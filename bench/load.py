@@ -178,6 +178,7 @@ class Target:
     base_url: str
     pids: list[int]
     via_proxy: bool = False
+    replica_ports: tuple[int, ...] = ()
 
     @property
     def ws_url(self) -> str:
@@ -262,11 +263,17 @@ def replicas(count: int, tree: Path, log_dir: Path) -> Iterator[Target]:
     )
     try:
         pids = [int(p) for p in (run_dir / "app.pids").read_text().split()]
+        ports = tuple(
+            int(line.split("127.0.0.1:")[1].split()[0])
+            for line in (run_dir / "nginx.conf").read_text().splitlines()
+            if line.strip().startswith("server 127.0.0.1:")
+        )
         yield Target(
             name=f"dashboard, {count} replicas behind nginx",
             base_url=f"http://127.0.0.1:{port}",
             pids=pids,
             via_proxy=True,
+            replica_ports=ports,
         )
     finally:
         subprocess.run([str(REPLICAS_SCRIPT), "stop"], env=env, check=False, timeout=60)
@@ -339,15 +346,21 @@ class Result:
         }
 
 
+async def warm_up(target: Target) -> None:
+    """A warm server: an earlier reader has opened the page and visited every day, so what is
+    cached per dataset or per day is cached."""
+    reader = target.new_reader()
+    await reader.open()
+    for index in range(len(reader.slider_options)):
+        await reader.change_date(index)
+    await reader.close()
+
+
 async def solo(target: Target, sessions: int, changes: int) -> Result:
     """One reader at a time: first views (after a warm-up one), then date changes, each timed
     and with the server CPU it cost."""
     result = Result(target.name, "one reader", 1)
-    warm = target.new_reader()  # a warm server: earlier readers have opened the page and
-    await warm.open()  # visited every day, so what is cached per day is cached
-    for index in range(len(warm.slider_options)):
-        await warm.change_date(index)
-    await warm.close()
+    await warm_up(target)
     started = time.monotonic()
     cpu_start = target.cpu_seconds()
     reader = None
@@ -500,10 +513,8 @@ def main() -> None:
                 await run_target(one, plan, results)
             if not args.no_replicas and shutil.which("nginx"):
                 with replicas(2, tree, log_dir) as two:
-                    for _ in range(4):  # a few first views, to warm both replicas' caches
-                        warm = two.new_reader()
-                        await warm.open()
-                        await warm.close()
+                    for port in two.replica_ports:  # each replica warm, as in solo()
+                        await warm_up(Target("replica", f"http://127.0.0.1:{port}", []))
                     await run_target(two, {"crowds": crowds[-1:] + spike, "deadline": 120}, results)
 
     asyncio.run(everything())

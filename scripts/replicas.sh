@@ -37,9 +37,11 @@ start() {
   : >"$run/app.pids"
   for i in $(seq 1 "$count"); do
     app_port=$(free_port)
+    # No file watcher: it polls the app's files for every open session (a reader costs CPU
+    # while idle), and a deployed app's files do not change under it.
     (cd "$app" && exec python3 -m streamlit run dashboard.py --server.address 127.0.0.1 \
       --server.port "$app_port" --server.headless true --browser.gatherUsageStats false \
-      >"$run/app-$i.log" 2>&1) &
+      --server.fileWatcherType none >"$run/app-$i.log" 2>&1) &
     echo $! >>"$run/app.pids"
     servers+="        server 127.0.0.1:$app_port max_fails=3 fail_timeout=10s;"$'\n'
     wait_healthy "http://127.0.0.1:$app_port/_stcore/health" 120
