@@ -158,7 +158,7 @@ def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, wh
         swatch = legend_colour(shown_now.legend, metric, value, prefix)
         assert shown_now.fills[rid] == swatch, (
             f"{where}, {shown_now.frame_id}: {rid} is filled {shown_now.fills[rid]}, "
-            f"the legend says {swatch} for {value!r}"
+            f"the legend says {swatch} for {value!r} (legend: {shown_now.legend})"
         )
     names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
     for rid, label in shown_now.names.items():
@@ -338,9 +338,14 @@ def test_hover_play_click_and_filters_never_change_what_is_drawn(page, app_url, 
 
 
 @pytest.mark.parametrize("metric", METRICS)
-def test_the_html_snapshot_draws_what_geo_computes(page, bundled, metric, tmp_path):
+def test_the_html_snapshot_draws_what_geo_computes(browser, bundled, metric, tmp_path):
     """The offline page a person downloads: same checks, for every mode, before and after a
     mouse sweep, stepping with its own buttons."""
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
     for mode in MODES:
         state = player.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
         m = player.story_map(bundled, basemap=geo.load_basemap(), initial=state)
@@ -357,6 +362,7 @@ def test_the_html_snapshot_draws_what_geo_computes(page, bundled, metric, tmp_pa
         for button in (".qantar-first", ".qantar-forward", ".qantar-last", ".qantar-back"):
             page.locator(button).click()
             assert_frame_is_true(page, bundled, metric, mode, f"{where}, after {button}")
+    page.close()
 
 
 def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app_url, bundled):
@@ -370,10 +376,13 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
             page.goto(f"{app_url}/?{urlencode(params)}")
             wait_for_app(page)
             frame = map_frame(page)
-            expect(frame.locator("path.qantar-region")).to_have_count(len(hourly.regions))
+            expect(frame.locator("path.qantar-region")).to_have_count(
+                len(hourly.regions), timeout=60_000
+            )
+            expect(frame.locator(".leaflet-container[data-qantar-day*='T']")).to_have_count(1)
             frame.locator(".qantar-first").click()
             for _ in range(6):
-                assert_frame_is_true(frame, hourly, metric, mode, f"hourly {metric} {mode}")
+                settle(assert_frame_is_true, frame, hourly, metric, mode, f"hourly {metric}")
                 if metric == "onset":
                     assert all(t.startswith("H+") for _, t in drawn(frame).legend[:-1])
                 frame.locator(".qantar-forward").click()
