@@ -7,7 +7,7 @@ import pytest
 
 from geo.aggregate import values_at
 from geo.panel import frame_alt_text, region_events
-from geo.pipeline import build_dataset, by_hour, has_times
+from geo.pipeline import build_dataset, by_hour, has_times, restrict_dataset
 from geo.player import player_payload
 
 
@@ -92,3 +92,16 @@ def test_untimed_data_is_not_offered_hours(three_squares):
         }
     )
     assert not has_times(build_dataset(events, three_squares, name="untimed.csv"))
+
+
+def test_each_filter_of_a_dataset_has_its_own_fingerprint(timed):
+    """The cache key of a filtered dataset is what it keeps, not the word "filtered": two
+    filters used to share one key, and so one (wrong) map."""
+    keep_a = (timed.events["region_id"] == "a").to_numpy()
+    keep_b = (timed.events["region_id"] == "b").to_numpy()
+    only_a = restrict_dataset(timed, keep_a, label="filtered")
+    only_b = restrict_dataset(timed, keep_b, label="filtered")
+    assert only_a.fingerprint != only_b.fingerprint
+    assert only_a.fingerprint != timed.fingerprint
+    assert restrict_dataset(timed, keep_a, label="other").fingerprint == only_a.fingerprint
+    assert by_hour(only_a).fingerprint != by_hour(only_b).fingerprint
