@@ -116,3 +116,21 @@ def test_window_mode_and_k_come_from_the_link():
     assert at.slider(key="window").value == 5
     assert at.radio(key="metric").value == "onset"
     assert at.toggle(key="arrows").value is False
+
+
+def test_the_boundaries_choice_redraws_the_bundled_record_on_that_layout():
+    """It used to do nothing on the bundled data: the record stayed on the 17 units."""
+    import geo
+
+    at = run_app()
+    assert affected(at).endswith("of 17")
+    at.selectbox(key="layout").set_value("current").run()
+    assert not at.exception
+    current = geo.load_regions("current")
+    record = geo.load_bundled_events()
+    dataset = geo.build_dataset(record.events, current, name=record.file)
+    table = geo.region_table(
+        dataset.regions, dataset.counts, dataset.onsets, dt.date(2022, 1, 5), "cumulative"
+    )
+    assert affected(at) == f"{geo.regions_with_events(table)} of {len(current)}"
+    assert len(current) == 20

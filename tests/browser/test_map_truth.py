@@ -386,3 +386,42 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
                 if metric == "onset":
                     assert all(t.startswith("H+") for _, t in drawn(frame).legend[:-1])
                 frame.locator(".qantar-forward").click()
+
+
+def test_on_a_phone_the_player_leaves_the_zoom_buttons_free(browser, bundled, tmp_path):
+    m = player.story_map(bundled, basemap=None, initial=player.PlayerState(day=4))
+    path = tmp_path / "phone.html"
+    path.write_text(export.standalone_html(m, title="Phone"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 360, "height": 640}, is_mobile=True)
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+    )
+    try:
+        page.goto(path.as_uri())
+        expect(page.locator("path.qantar-region")).to_have_count(len(bundled.regions))
+        zoom = page.locator(".leaflet-control-zoom").bounding_box()
+        bar = page.locator(".qantar-controls").bounding_box()
+        apart = (
+            bar["x"] >= zoom["x"] + zoom["width"]
+            or bar["y"] >= zoom["y"] + zoom["height"]
+            or bar["x"] + bar["width"] <= zoom["x"]
+        )
+        assert apart, f"the player {bar} covers the zoom buttons {zoom}"
+        assert bar["x"] + bar["width"] <= 360  # and it stays on screen
+    finally:
+        page.close()
+
+
+def test_an_embedded_link_shows_the_map_the_date_and_the_credits_only(page, app_url, bundled):
+    page.goto(f"{app_url}/?embed=true&date=2022-01-06&metric=onset")
+    wait_for_app(page)
+    frame = map_frame(page)
+    expect(frame.locator("path.qantar-region")).to_have_count(len(bundled.regions), timeout=60_000)
+    expect(page.get_by_test_id("stSlider").filter(has_text="Date")).to_be_visible()
+    expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Natural Earth")
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert page.get_by_role("tab").count() == 0
+    assert page.get_by_role("button", name="Peak day").count() == 0
+    assert page.get_by_test_id("stDataFrame").count() == 0
+    assert_frame_is_true(frame, bundled, "onset", "cumulative", "embedded")
