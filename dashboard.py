@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import geo
 from geo import export, player
@@ -120,9 +121,16 @@ def as_frame(stamp, step: str):
 
 
 @st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
-def map_args(dataset: Dataset, online_tiles: bool) -> dict:
-    m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles)
+def map_args(dataset: Dataset, online_tiles: bool, with_tolls: bool) -> dict:
+    tolls = official_tolls() if with_tolls else None
+    m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
     return map_component.prepared_args(m, key="map")
+
+
+@st.cache_data(show_spinner=False)
+def official_tolls() -> pd.DataFrame:
+    """The bundled record's official tolls: statements, shown beside the events, never mixed."""
+    return geo.load_official_tolls()
 
 
 # ---- page -------------------------------------------------------------------------------
@@ -275,15 +283,17 @@ def uploaded_dataset_ui(
                     label=f"{markdown_text(upload.name)} could not be used", state="error"
                 )
                 raise
-        kept = st.session_state["uploaded"] = (key, dataset)
-    dataset = kept[1]
-    st.status(
-        f"{markdown_text(upload.name)}: {int(dataset.events['region_id'].notna().sum()):,} of "
-        f"{len(dataset.events) + len(dataset.problems):,} rows placed",
-        state="complete",
-        expanded=False,
-    )
-    return dataset
+            status.update(label=placed_label(upload, dataset), state="complete", expanded=False)
+        st.session_state["uploaded"] = (key, dataset)
+        return dataset
+    st.status(placed_label(upload, kept[1]), state="complete", expanded=False)
+    return kept[1]
+
+
+def placed_label(upload, dataset: Dataset) -> str:
+    placed = int(dataset.events["region_id"].notna().sum())
+    rows = len(dataset.events) + len(dataset.problems)
+    return f"{markdown_text(upload.name)}: {placed:,} of {rows:,} rows placed"
 
 
 def corrected_columns(upload) -> dict[str, str] | None:
@@ -363,11 +373,17 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
     )
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     view, notices = parse_view(params, allowed, default_view(days))
-    if view.dataset == "upload" and st.session_state.get("upload") is None:
+    upload = upload_state()
+    if upload == "gone":
         notices.append(
-            "This view was made with an uploaded file, and that file is gone: a link cannot "
-            "carry a file, and an upload is dropped when its reader leaves or the server "
-            "restarts. Showing the bundled data; upload the file again to see that view."
+            "The file you uploaded is gone: the server restarted, or this page was away too "
+            "long, and uploads are kept only while their page is connected. Showing the bundled "
+            "data; remove the file from the list under the upload box and upload it again."
+        )
+    elif view.dataset == "upload" and upload == "none":
+        notices.append(
+            "This view was made with an uploaded file, which a link cannot carry. Showing the "
+            "bundled data; upload the file to see that view."
         )
     st.session_state.update(
         date=view.date,
@@ -395,6 +411,15 @@ def restore_view_from_url(dataset: Dataset, days: list[dt.date]) -> None:
             + "".join(f"\n- {notice}" for notice in notices),
             icon="⚠️",
         )
+
+
+def upload_state() -> str:
+    """ "present"; "gone" when the page still lists a file the server no longer has (it
+    restarted, or the session expired: Streamlit then holds a DeletedFile); or "none"."""
+    value = st.session_state.get("upload")
+    if value is None:
+        return "none"
+    return "gone" if isinstance(value, DeletedFile) else "present"
 
 
 def keep_view_within(dataset: Dataset, days: list[dt.date]) -> None:
@@ -550,7 +575,7 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
         actors=chosen.actors,
         precision=chosen.geo_precision,
         deaths=chosen.fatalities,
-        dataset="bundled" if state.get("upload") is None else "upload",
+        dataset="upload" if upload_state() == "present" else "bundled",
         step=state.get("step", "day"),
     )
 
@@ -579,7 +604,9 @@ def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:
 
 def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
-        map_args(dataset, view.tiles), height=MAP_HEIGHT, on_message=apply_map_message
+        map_args(dataset, view.tiles, view.dataset == "bundled"),
+        height=MAP_HEIGHT,
+        on_message=apply_map_message,
     )
     alt_text = map_alt_text(dataset, pd.Timestamp(view.date))
     st.caption(f"{alt_text} Press ▶ on the map to play the days; click a region for its events.")
@@ -932,7 +959,8 @@ def export_metric(metric: str) -> str:
 
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
-    m = player.story_map(dataset, basemap=basemap(), initial=player_state(view, days))
+    tolls = official_tolls() if view.dataset == "bundled" else None
+    m = player.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
     return export.standalone_html(
         m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
     )

@@ -40,6 +40,7 @@ from geo.mapview import (
 )
 from geo.panel import frame_alt_text
 from geo.pipeline import Dataset
+from geo.tolls import regional_tolls_known_by
 
 COUNT_METRICS = ("events", "fatalities")
 METRICS = (*COUNT_METRICS, "onset", "diffusion")
@@ -104,7 +105,9 @@ class PlayerState:
         )
 
 
-def player_payload(dataset: Dataset, *, cluster: bool = False) -> dict:
+def player_payload(
+    dataset: Dataset, *, cluster: bool = False, tolls: pd.DataFrame | None = None
+) -> dict:
     """Everything the player needs for every frame, ready for `script_json`.
 
     Text is plain (names, the event lines): the browser puts it on the page as text. The one
@@ -175,7 +178,35 @@ def player_payload(dataset: Dataset, *, cluster: bool = False) -> dict:
         "regions": region_features(regions),
         "events": event_features(placed, days),
         "cluster": cluster,
+        "tolls": official_tolls_by_frame(tolls, regions["region_id"], days),
     }
+
+
+def official_tolls_by_frame(
+    tolls: pd.DataFrame | None, region_ids: pd.Series, frames: list[pd.Timestamp]
+) -> dict[str, list[dict]]:
+    """Per region, the official toll known at each frame, as the frames where it changes:
+    `{"almaty_city": [{"from": 8, "deaths": 103, "by": "Health Ministry …", "on": "09 Jan
+    2022"}]}`. These are statements about a region's whole unrest, shown as their own layer
+    beside the event-level deaths, never added to them (`geo.tolls`)."""
+    if tolls is None or tolls.empty:
+        return {}
+    changes: dict[str, list[dict]] = {}
+    known = set(region_ids)
+    for index, frame in enumerate(frames):
+        for row in regional_tolls_known_by(tolls, frame).itertuples():
+            if row.region_id not in known:
+                continue
+            entry = {
+                "from": index,
+                "deaths": int(row.deaths),
+                "by": str(row.given_by),
+                "on": f"{row.given_on:%d %b %Y}",
+            }
+            previous = changes.setdefault(row.region_id, [])
+            if not previous or {**previous[-1], "from": index} != entry:
+                previous.append(entry)
+    return changes
 
 
 def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, frames: list) -> dict:
@@ -219,15 +250,18 @@ def story_map(
     online_tiles: bool = False,
     initial: PlayerState | None = None,
     source: AssetSource = STREAMLIT_STATIC,
+    tolls: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The playable map of a dataset: basemap, regions, every event, and the day player.
 
     Everything that varies with the date is in the player's data, so one map serves every day.
+    `tolls` (geo.load_official_tolls) adds the official regional tolls as their own labelled
+    layer on the "Deaths reported" view.
     """
     m = base_map(source=source, online_tiles=online_tiles)
     if basemap is not None:
         add_basemap(basemap, m)
     placed = int(dataset.events["region_id"].notna().sum())
-    payload = player_payload(dataset, cluster=placed > CLUSTER_THRESHOLD)
+    payload = player_payload(dataset, cluster=placed > CLUSTER_THRESHOLD, tolls=tolls)
     StoryLayer(payload, initial or PlayerState(day=0), source=source).add_to(m)
     return m

@@ -106,7 +106,9 @@ def drawn(frame) -> Drawn:
         "paths => paths.map(p => [p.getAttribute('data-region'), p.getAttribute('data-value'),"
         " p.getAttribute('fill'), p.getAttribute('aria-label')])"
     )
-    legend = frame.locator(".qantar-legend-classes .qantar-legend-item").evaluate_all(
+    legend = frame.locator(
+        ".qantar-legend-classes .qantar-legend-item:not(.qantar-legend-toll)"
+    ).evaluate_all(
         "items => items.map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent])"
     )
     box = frame.locator(".leaflet-container").first
@@ -425,3 +427,25 @@ def test_an_embedded_link_shows_the_map_the_date_and_the_credits_only(page, app_
     assert page.get_by_role("button", name="Peak day").count() == 0
     assert page.get_by_test_id("stDataFrame").count() == 0
     assert_frame_is_true(frame, bundled, "onset", "cumulative", "embedded")
+
+
+def test_official_tolls_are_their_own_layer_beside_event_deaths(page, app_url, bundled):
+    """On "Deaths reported", each region's official toll known by the day is labelled apart;
+    the colours stay the event-level deaths (a reader must not take 15 for the toll)."""
+    tolls = geo.load_official_tolls()
+    for day in ("2022-01-07", "2022-01-10", "2022-01-19"):
+        frame = open_view(page, app_url, {"metric": "fatalities", "date": day}, bundled, day)
+        assert_frame_is_true(frame, bundled, "fatalities", "cumulative", f"tolls {day}")
+        known = geo.regional_tolls_known_by(tolls, pd.Timestamp(day)).set_index("region_id")
+        drawn_tolls = dict(
+            frame.locator("path.qantar-region").evaluate_all(
+                "paths => paths.map(p => [p.dataset.region, p.dataset.toll])"
+            )
+        )
+        expected = {
+            rid: (str(int(known.loc[rid, "deaths"])) if rid in known.index else "")
+            for rid in bundled.regions["region_id"]
+        }
+        assert drawn_tolls == expected, day
+        labels = sorted(frame.locator(".qantar-toll").all_inner_texts())
+        assert labels == sorted(f"official {v}" for v in expected.values() if v), day
