@@ -42,6 +42,11 @@ def uploaded(name: str, content: bytes, at: AppTest | None = None) -> AppTest:
     return at.run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown as the reader sees it: file names reach Markdown with their specials escaped."""
+    return markdown.replace("\\", "")
+
+
 def page_text(at: AppTest) -> str:
     """Everything the page says, from every element's message (labels, values, captions)."""
     texts = []
@@ -54,7 +59,7 @@ def page_text(at: AppTest) -> str:
             walk(child)
 
     walk(at._tree)
-    return "\n".join(texts)
+    return shown("\n".join(texts))
 
 
 def the_default_view(at: AppTest) -> bool:
@@ -116,7 +121,7 @@ def test_a_link_to_an_upload_that_is_gone_says_so():
     at = opened({"dataset": "upload", "date": "2022-01-03"})
     assert len(at.warning) == 1
     notice = at.warning[0].value
-    assert "that file is gone" in notice and "upload the file again" in notice
+    assert "a link cannot carry" in notice and "upload the file to see that view" in notice
     assert at.select_slider(key="date").value == dt.date(2022, 1, 3)  # the rest still applies
     assert "dataset" not in at.query_params  # the link now says what the page shows
 
@@ -125,12 +130,12 @@ def test_an_upload_over_the_limits_is_refused_with_our_reason_and_the_bundled_da
     rows = b"event_date,location\n" + b"2022-01-05,Almaty\n" * (UPLOAD_LIMITS.rows + 1)
     at = uploaded("many.csv", rows)
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         f"many.csv could not be used: many.csv: this file has {UPLOAD_LIMITS.rows + 1:,} rows; "
         f"the limit is {UPLOAD_LIMITS.rows:,} — filter it first or use the command line, which "
         "has no limit"
     ]
-    assert any(h.value.startswith("Data: kz_jan2022_events") for h in at.subheader)
+    assert len(at.select_slider(key="date").options) == 19  # the bundled days, 1-19 January
 
 
 def test_a_file_of_nuls_is_refused_in_one_line():
@@ -171,8 +176,7 @@ def test_every_cache_with_arguments_is_bounded():
         for decorator in map(ast.unparse, function.decorator_list):
             if "cache_data" in decorator and function.args.args:
                 cached += 1
-                bounded = "**CACHE_BOUNDS" in decorator or {"max_entries", "ttl"} <= set(
-                    k.arg for k in ast.parse(decorator).body[0].value.keywords
-                )
+                keywords = {k.arg for k in ast.parse(decorator).body[0].value.keywords}
+                bounded = "**CACHE_BOUNDS" in decorator or "max_entries" in keywords
                 assert bounded, function.name
     assert cached >= 2

@@ -216,6 +216,7 @@ def test_garbage_gets_one_line_of_our_own(seed):
         ("broken.zip", b"PK\x03\x04" + b"\x00" * 200, "not a readable ZIP archive"),
         ("broken.xlsx", b"PK\x03\x04" + b"\x01" * 200, "not a readable XLSX workbook"),
     ],
+    ids=["zip", "xlsx"],
 )
 def test_damaged_archives_get_our_reason(name, data, reason):
     with pytest.raises(EventDataError) as refused:
