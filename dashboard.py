@@ -758,7 +758,10 @@ def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
         .sum()
     )
     context = bundled_context() if with_context else None
-    chart = geo.timeline_chart(per_day, deaths, context, None, type_colours=EVENT_TYPE_COLOURS)
+    span = (dataset.days[0].normalize(), dataset.days[-1].normalize())  # every day a view shows
+    chart = geo.timeline_chart(
+        per_day, deaths, context, None, type_colours=EVENT_TYPE_COLOURS, days=span
+    )
     return chart.to_dict()
 
 

@@ -134,3 +134,43 @@ def test_the_boundaries_choice_redraws_the_bundled_record_on_that_layout():
     )
     assert affected(at) == f"{geo.regions_with_events(table)} of {len(current)}"
     assert len(current) == 20
+
+
+def test_an_upload_without_event_types_draws_its_timeline_on_its_own_days(tmp_path):
+    """A file with no event_type column used to crash the Map tab: its timeline fell back to
+    a fixed day, and the day shown (May 2022) lay outside it."""
+    import pandas as pd
+
+    import geo
+
+    rows = pd.DataFrame(
+        {
+            "date": ["2022-05-01", "2022-05-02", "2022-05-09"],
+            "place": ["Zhanaozen", "Aktau", "Almaty"],
+            "lat": [43.3412, 43.6611, 43.2567],
+            "lon": [52.8619, 51.1739, 76.9286],
+        }
+    )
+    content = rows.to_csv(index=False).encode()
+    imported = geo.read_events(content, name="untyped.csv")
+    dataset = geo.dataset_from_import(imported, geo.load_regions("2022-01"), name="untyped.csv")
+    at = AppTest.from_function(_timeline_of, args=(dataset,), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    # The scale runs from the first day to the end of the last (9 May, up to 10 May 00:00).
+    assert at.session_state["timeline_days"] == ["2022-05-01", "2022-05-10"]
+
+
+def _timeline_of(dataset) -> None:
+    """The dashboard's timeline for `dataset` on its middle day, alone on a page."""
+    import pandas as pd
+    import streamlit as st
+
+    import dashboard
+    import geo
+
+    spec = dashboard.timeline_spec(dataset, with_context=False)
+    shown = geo.with_day_shown(spec, pd.Timestamp("2022-05-05"))
+    domain = [layer for layer in shown["layer"] if "encoding" in layer][0]["encoding"]["x"]
+    st.session_state["timeline_days"] = [
+        f"{d['year']}-{d['month']:02d}-{d['date']:02d}" for d in domain["scale"]["domain"]
+    ]
