@@ -170,7 +170,7 @@ def _timeline_of(dataset) -> None:
 
     spec = dashboard.timeline_spec(dataset, with_context=False)
     shown = geo.with_day_shown(spec, pd.Timestamp("2022-05-05"))
-    domain = [layer for layer in shown["layer"] if "encoding" in layer][0]["encoding"]["x"]
+    domain = next(layer for layer in shown["layer"] if "encoding" in layer)["encoding"]["x"]
     st.session_state["timeline_days"] = [
         f"{d['year']}-{d['month']:02d}-{d['date']:02d}" for d in domain["scale"]["domain"]
     ]
