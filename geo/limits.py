@@ -53,18 +53,18 @@ class ImportLimits:
         if size > self.file_bytes:
             shown, limit = _mb(size), _mb(self.file_bytes)
             more = "more than " if shown == limit else ""  # 50.00003 MB is not "50 MB"
-            _refuse(name, f"this file is {more}{shown}; the limit is {limit}")
+            refuse(name, f"this file is {more}{shown}; the limit is {limit}")
 
     def unzip_member(self, name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
         """The member's bytes, refused from its header or, if the header lies, while unpacking."""
         if member.file_size > self.unpacked_bytes:
-            _refuse(name, self._unpacks_to(member.file_size))
+            refuse(name, self._unpacks_to(member.file_size))
         parts, total = [], 0
         with archive.open(member) as stream:
             while part := stream.read(_CHUNK):
                 total += len(part)
                 if total > self.unpacked_bytes:
-                    _refuse(name, self._unpacks_to(self.unpacked_bytes, "more than "))
+                    refuse(name, self._unpacks_to(self.unpacked_bytes, "more than "))
                 parts.append(part)
         return b"".join(parts)
 
@@ -74,7 +74,7 @@ class ImportLimits:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(member.file_size for member in archive.infolist())
         if total > self.workbook_bytes:
-            _refuse(
+            refuse(
                 name,
                 f"this workbook unpacks to {_mb(total)} of XML; the limit is "
                 f"{_mb(self.workbook_bytes)} — save it as CSV, filter it first or use the "
@@ -93,14 +93,14 @@ class ImportLimits:
                 "either: save it as UTF-8 CSV",
             )
         if longest > self.line_bytes:
-            _refuse(
+            refuse(
                 name,
                 f"a line of this file is {_mb(longest)} long; the limit is "
                 f"{_mb(self.line_bytes)} per line — is it a CSV file with one event per line?",
             )
         rows = lines - 1 if header else lines
         if rows > self.rows:
-            _refuse(name, f"this file has {rows:,} rows; the limit is {self.rows:,}")
+            refuse(name, f"this file has {rows:,} rows; the limit is {self.rows:,}")
 
     def _unpacks_to(self, size: int, prefix: str = "") -> str:
         return f"this file unpacks to {prefix}{_mb(size)}; the limit is {_mb(self.unpacked_bytes)}"
@@ -110,7 +110,8 @@ UPLOAD_LIMITS = ImportLimits()
 """What the dashboard allows one upload (README: "Limits of an upload")."""
 
 
-def _refuse(name: str, reason: str) -> None:
+def refuse(name: str, reason: str) -> None:
+    """Raise a LimitError for `name` that says the reason and the way out."""
     if _WAY_OUT not in reason:
         reason = f"{reason} — {_WAY_OUT}"
     raise LimitError.of_file(name, reason)

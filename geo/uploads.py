@@ -16,16 +16,18 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from geo.errors import EventDataError, QantarError
 from geo.importers import read_events
-from geo.limits import ImportLimits, LimitError, _refuse
+from geo.limits import ImportLimits, LimitError, refuse
 from geo.pipeline import Dataset, dataset_from_import
 from geo.regions import layout_for_dates, load_regions
 
 _log = logging.getLogger(__name__)
 _ONE_AT_A_TIME = threading.Lock()
 _POLL_SECONDS = 0.5
+_CAP_MARGIN = 256 * 1024 * 1024
 _context: multiprocessing.context.BaseContext | None = None
 
 
@@ -74,7 +76,7 @@ def _run_child(
     try:
         while True:
             if time.monotonic() - started > limits.seconds:
-                _refuse(name, f"reading this file took longer than {limits.seconds:.0f} s")
+                refuse(name, f"reading this file took longer than {limits.seconds:.0f} s")
             on_progress(f"{stage} {_since(started)}")
             if not receiver.poll(_POLL_SECONDS):
                 continue
@@ -83,7 +85,7 @@ def _run_child(
             except EOFError:  # the child died without a word: killed, or aborted in C
                 child.join(5)
                 _log.warning("import of %s: the process exited with %s", name, child.exitcode)
-                _refuse(
+                refuse(
                     name,
                     f"the process reading this file stopped (exit code {child.exitcode}), most "
                     f"likely out of the {_gb(limits.memory_bytes)}",
@@ -123,19 +125,35 @@ def _child_main(
     try:
         dataset = _read_and_place(content, name, layout, limits, sender, date_order, mapping)
         sender.send(("dataset", dataset))
-    except MemoryError:
-        error = LimitError.of_file(
+    except Exception as error:
+        if not (isinstance(error, MemoryError) or _near_cap(limits.memory_bytes)):
+            _send_error(sender, error)
+            return
+        refused = LimitError.of_file(
             name, f"reading this file needed more than the {_gb(limits.memory_bytes)}"
         )
-        sender.send(("data_error", (LimitError, error.problems)))
-    except EventDataError as error:
-        sender.send(("data_error", (type(error), error.problems)))
-    except QantarError as error:
-        sender.send(("error", error))
-    except Exception:  # a bug: its traceback goes to the server's log, not to the page
-        sender.send(("crash", traceback.format_exc()))
+        sender.send(("data_error", (LimitError, refused.problems)))
     finally:
         sender.close()
+
+
+def _near_cap(cap: int) -> bool:
+    """Whether this process's address space came within _CAP_MARGIN of `cap`: at the cap every
+    library fails its own way (MemoryError, an Arrow or thread error, an import that cannot map
+    its library), so the peak says what happened."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) * 1024 > cap - _CAP_MARGIN
+    return False
+
+
+def _send_error(sender, error: Exception) -> None:
+    if isinstance(error, EventDataError):  # rebuilt from its problems (LimitError too)
+        sender.send(("data_error", (type(error), error.problems)))
+    elif isinstance(error, QantarError):
+        sender.send(("error", error))
+    else:  # a bug: its traceback goes to the server's log, not to the page
+        sender.send(("crash", "".join(traceback.format_exception(error))))
 
 
 def _read_and_place(
@@ -155,7 +173,8 @@ def _forkserver() -> multiprocessing.context.BaseContext:
     global _context
     if _context is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["geo.uploads"])
+        # pyogrio too: its GDAL library is mapped before any child's memory cap, not under it
+        context.set_forkserver_preload(["geo.uploads", "pyogrio"])
         _context = context
     return _context
 
