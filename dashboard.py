@@ -892,7 +892,12 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Region-day table (CSV)",
             "region-days.csv",
             "text/csv",
-            lambda: export.region_day_csv(dataset.counts, dataset.regions, attribution=credit),
+            lambda: export.region_day_csv(
+                dataset.counts,
+                dataset.regions,
+                attribution=credit,
+                tolls=official_tolls() if view.dataset == "bundled" else None,
+            ),
         ),
         (
             "Onset table (CSV)",

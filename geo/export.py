@@ -44,6 +44,7 @@ from geo.mapview import (
 )
 from geo.paths import VENDOR_DIR
 from geo.regions import CRS, check_regions
+from geo.tolls import regional_tolls_known_by
 
 if TYPE_CHECKING:
     import folium
@@ -118,7 +119,11 @@ def credit_lines(attribution: str | None = None) -> tuple[str, ...]:
 
 
 def region_day_csv(
-    counts: pd.DataFrame, regions: gpd.GeoDataFrame, *, attribution: str | None = None
+    counts: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    *,
+    attribution: str | None = None,
+    tolls: pd.DataFrame | None = None,
 ) -> bytes:
     """One row per region and day, UTF-8 CSV (no BOM), regions in `regions` order, then by date.
 
@@ -129,10 +134,35 @@ def region_day_csv(
     attribution and `DEFAULT_CREDITS`, joined by " | "): a `#` comment line would break naive
     readers, and a sidecar file gets lost; a column survives any CSV reader and any row filter.
     Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    With `tolls` (`geo.load_official_tolls`), three more columns give the region's official
+    toll known by that day, who gave it and when (`geo.regional_tolls_known_by`): a statement
+    about the region's whole unrest, kept apart from the event-level `fatalities`.
     """
     _check_counts(counts, regions)
     table = _region_day_table(counts, regions)
+    if tolls is not None:
+        table = _with_official_tolls(table, tolls)
     return _csv_bytes(table, attribution)
+
+
+def _with_official_tolls(table: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataFrame:
+    known = [
+        regional_tolls_known_by(tolls, day).assign(date=day)
+        for day in sorted(table["date"].unique())
+    ]
+    by_day = pd.concat(known, ignore_index=True)[
+        ["region_id", "date", "deaths", "given_by", "given_on"]
+    ]
+    by_day = by_day.assign(given_on=by_day["given_on"].dt.strftime("%Y-%m-%d")).rename(
+        columns={
+            "deaths": "official_toll",
+            "given_by": "official_toll_given_by",
+            "given_on": "official_toll_given_on",
+        }
+    )
+    merged = table.merge(by_day, on=["region_id", "date"], how="left", validate="one_to_one")
+    return merged.astype({"official_toll": "Int64"})
 
 
 def onset_csv(onset_table: pd.DataFrame, *, attribution: str | None = None) -> bytes:

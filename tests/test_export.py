@@ -360,3 +360,35 @@ def test_standalone_html_escapes_closing_script_tags_in_inlined_files(monkeypatc
 def test_standalone_html_needs_a_title():
     with pytest.raises(export.ExportError, match="title must be a non-empty string"):
         export.standalone_html(mapview.base_map(), title=" ")
+
+
+def test_region_day_csv_keeps_official_tolls_apart_from_event_deaths():
+    """Oracle read from the tolls file with the csv module: each region-day's official toll is
+    the latest all-deaths figure given for that region by that day."""
+    import csv
+
+    from geo.tolls import TOLLS_CSV
+
+    record = geo.load_bundled_events()
+    dataset = geo.build_dataset(record.events, geo.load_regions("2022-01"), name=record.file)
+    table = pd.read_csv(
+        io.BytesIO(
+            export.region_day_csv(dataset.counts, dataset.regions, tolls=geo.load_official_tolls())
+        ),
+        dtype={"official_toll": "Int64"},
+    )
+    with TOLLS_CSV.open(encoding="utf-8") as handle:
+        statements = [
+            row
+            for row in csv.DictReader(handle)
+            if row["scope"] == "region-period" and row["covers"] == "everyone" and row["given_on"]
+        ]
+    for row in table.itertuples():
+        given = [
+            s for s in statements if s["region_id"] == row.region_id and s["given_on"] <= row.date
+        ]
+        latest = max(given, key=lambda s: (s["given_on"], int(s["deaths"])), default=None)
+        expected = None if latest is None else int(latest["deaths"])
+        assert (None if pd.isna(row.official_toll) else int(row.official_toll)) == expected, row
+    event_deaths = table.groupby("region_id")["fatalities"].sum()
+    assert event_deaths.sum() == int(dataset.events["fatalities"].fillna(0).sum())
