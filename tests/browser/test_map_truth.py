@@ -102,23 +102,28 @@ def hex_colour(css: str) -> str:
 
 
 def drawn(frame) -> Drawn:
-    regions = frame.locator("path.qantar-region").evaluate_all(
-        "paths => paths.map(p => [p.getAttribute('data-region'), p.getAttribute('data-value'),"
-        " p.getAttribute('fill'), p.getAttribute('aria-label')])"
+    """Everything the frame shows, read in one script run: the player redraws the legend on
+    every command, and elements read across two calls may be from two drawings."""
+    shown = frame.locator(".leaflet-container").first.evaluate(
+        """box => ({
+          regions: [...box.querySelectorAll('path.qantar-region')].map(p => [
+            p.getAttribute('data-region'), p.getAttribute('data-value'),
+            p.getAttribute('fill'), p.getAttribute('aria-label')]),
+          legend: [...box.querySelectorAll(
+              '.qantar-legend-classes .qantar-legend-item:not(.qantar-legend-toll)')]
+            .map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent]),
+          frame: box.getAttribute('data-qantar-day'),
+          alt: box.querySelector('.qantar-alt').textContent,
+        })"""
     )
-    legend = frame.locator(
-        ".qantar-legend-classes .qantar-legend-item:not(.qantar-legend-toll)"
-    ).evaluate_all(
-        "items => items.map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent])"
-    )
-    box = frame.locator(".leaflet-container").first
+    regions = shown["regions"]
     return Drawn(
         values={rid: value for rid, value, _, _ in regions},
         fills={rid: fill.lower() for rid, _, fill, _ in regions},
         names={rid: name for rid, _, _, name in regions},
-        legend=[(hex_colour(colour), text) for colour, text in legend],
-        frame_id=box.get_attribute("data-qantar-day"),
-        alt=frame.locator(".qantar-alt").inner_text(),
+        legend=[(hex_colour(colour), text) for colour, text in shown["legend"]],
+        frame_id=shown["frame"],
+        alt=shown["alt"],
     )
 
 
