@@ -100,10 +100,11 @@ def test_after_a_restart_the_page_says_the_upload_is_gone(page, tmp_path):
         with server_on(port, log):
             # The page reconnects by itself but reruns only on the next action: a jump button.
             notice = page.get_by_test_id("stAlert").filter(has_text="you uploaded is gone")
-            for _ in range(30):
+            # Streamlit's client reconnects with a growing back-off: keep acting for up to ~3 min.
+            for _ in range(60):
                 page.get_by_role("button", name="Last event").click()
                 with contextlib.suppress(AssertionError):
-                    expect(notice).to_be_visible(timeout=2_000)
+                    expect(notice).to_be_visible(timeout=3_000)
                     break
             expect(notice).to_be_visible()
             expect(notice).to_contain_text("the server restarted")
