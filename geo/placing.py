@@ -43,7 +43,14 @@ from geo.gazetteer import (
 from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
 from geo.regions import layout_for_dates, load_regions
 from geo.schema import _missing_text
-from geo.scope import KAZAKHSTAN, countries_at, country_name, is_outside, outside_reason
+from geo.scope import (
+    KAZAKHSTAN,
+    countries_at,
+    country_name,
+    is_outside,
+    nearest_neighbour_country,
+    outside_reason,
+)
 
 PLACE_METHODS = (
     "coordinates",
@@ -146,8 +153,30 @@ def _by_coordinates(
         joined.loc[rows[unknown], "country"] = found[unknown]
         method[positions] = _UNPLACED
         placed = joined["region_id"].notna().to_numpy()
+    # Off a border, the tolerance gives a point to the nearest unit only when no neighbouring
+    # country is nearer (Tokmok, Kyrgyzstan: 0.5 km from its border, 1.8 km from Jambyl's
+    # outline). Otherwise the importer is not sure, and says so.
+    closer = _nearer_to_a_neighbour(joined, has_xy & _nearest(joined) & ~said_kazakh)
+    for row, (code, km) in closer.items():
+        reason[row] = len(reasons)
+        reasons.append(
+            f"the point lies outside every unit, {km:.1f} km from {country_name(code)} ({code}) "
+            f"and {joined['join_distance_km'].iat[row]:.1f} km from {joined['region'].iat[row]}: "
+            "nearer to the neighbour, so not placed"
+        )
+    if closer:
+        rows = joined.index[np.array(sorted(closer), dtype=np.int64)]
+        joined.loc[rows, ["region_id", "region"]] = pd.NA
+        joined.loc[rows, "join_method"] = "unplaced"
+        joined.loc[rows, "join_distance_km"] = np.nan
+        method[np.array(sorted(closer), dtype=np.int64)] = _UNPLACED
+        placed = joined["region_id"].notna().to_numpy()
+        notes.append(
+            f"{len(closer)} point(s) outside every unit but nearer to a neighbouring country "
+            "than to any unit were not placed"
+        )
     in_no_country = np.ones(len(joined), dtype=bool)
-    in_no_country[[*in_country, *abroad]] = False
+    in_no_country[[*in_country, *abroad, *closer]] = False
     for row in set(in_country) - set(abroad):  # the file says Kazakhstan, the point says not
         if not placed[row]:
             reason[row] = len(reasons)
@@ -196,6 +225,25 @@ def _by_coordinates(
 
 def _nearest(joined: pd.DataFrame) -> np.ndarray:
     return (joined["join_method"] == "nearest").to_numpy(dtype=bool)
+
+
+def _nearer_to_a_neighbour(joined: pd.DataFrame, candidates: np.ndarray) -> dict:
+    """Row position -> (country code, km) for `candidates` (points given the nearest unit)
+    that lie nearer to a neighbouring country's border than to that unit."""
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return {}
+    unit_km = joined["join_distance_km"].to_numpy(dtype="float64")[rows]
+    codes, km = nearest_neighbour_country(
+        joined["latitude"].to_numpy()[rows],
+        joined["longitude"].to_numpy()[rows],
+        within_km=float(np.nanmax(unit_km)),
+    )
+    return {
+        int(r): (str(c), float(d))
+        for r, c, d, u in zip(rows, codes, km, unit_km, strict=True)
+        if c and d < u
+    }
 
 
 def _in_neighbouring_country(

@@ -90,6 +90,17 @@ def countries_at(
     return codes
 
 
+def nearest_neighbour_country(
+    latitude: np.ndarray, longitude: np.ndarray, *, within_km: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The neighbouring country nearest each point within `within_km` ("" for none) and the
+    geodesic distance to its border (NaN for none); 0 for a point inside it."""
+    points = pd.DataFrame({"latitude": latitude, "longitude": longitude})
+    joined = assign_regions(points, _neighbours(), tolerance_km=within_km)
+    codes = joined["region_id"].astype(object).where(joined["region_id"].notna(), "")
+    return codes.to_numpy(), joined["join_distance_km"].to_numpy(dtype="float64")
+
+
 def country_name(code: str) -> str:
     """English name of an ISO alpha-2 code (the code itself when unknown)."""
     return _names().get(code, code)

@@ -155,3 +155,28 @@ def test_mapping_table_round_trips_and_drops_blanks():
     assert mapping_from_table(table) == mapping
     edited = table.assign(column=table["column"].where(table["field"] != "event_type", ""))
     assert mapping_from_table(edited) == {"event_date": "when", "location": "place"}
+
+
+def test_a_point_nearer_to_a_neighbour_than_to_any_unit_is_not_placed():
+    """Tokmok (Kyrgyzstan) lies in the sliver between Natural Earth's border and our simplified
+    outline: 0.5 km from Kyrgyzstan, 1.8 km from Jambyl. The tolerance used to give it to
+    Jambyl; an Aktau port point off the Caspian coast still gets Mangystau."""
+    import pandas as pd
+
+    import geo
+    from geo.placing import place_events
+
+    events = pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-05", "2022-01-05"]),
+            "latitude": [42.8421, 43.65],
+            "longitude": [75.3015, 51.16],
+            "event_type": ["Protests", "Protests"],
+            "location": ["Tokmok", "Aktau port"],
+        }
+    )
+    placed = place_events(events, geo.load_regions("2022-01")).events
+    assert pd.isna(placed["region_id"].iloc[0])
+    assert "Kyrgyzstan (KG)" in placed["unplaced_reason"].iloc[0]
+    assert "nearer to the neighbour" in placed["unplaced_reason"].iloc[0]
+    assert placed["region_id"].iloc[1] == "mangystau"
