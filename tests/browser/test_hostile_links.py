@@ -98,11 +98,13 @@ def test_after_a_restart_the_page_says_the_upload_is_gone(page, tmp_path):
             expect(page.get_by_text("mine.csv: 2 of 2 rows placed")).to_be_visible(timeout=60_000)
             expect(page).to_have_url(re.compile(r"dataset=upload"))
         with server_on(port, log):
-            # The page reconnects by itself but reruns only on the next action: a jump button.
+            # The page reconnects by itself but reruns only on the next action. That action is a
+            # sidebar control: after a restart the new server knows none of the old page's
+            # fragments, so a control inside the date fragment (a jump button) reruns nothing.
             notice = page.get_by_test_id("stAlert").filter(has_text="you uploaded is gone")
-            # Streamlit's client reconnects with a growing back-off: keep acting for up to ~3 min.
-            for _ in range(60):
-                page.get_by_role("button", name="Last event").click()
+            arrows = page.get_by_test_id("stSidebar").get_by_text("Spread arrows")
+            for _ in range(60):  # the client reconnects with a growing back-off
+                arrows.click()
                 with contextlib.suppress(AssertionError):
                     expect(notice).to_be_visible(timeout=3_000)
                     break
