@@ -90,6 +90,7 @@ class Reader:
     widget_states: dict[str, BackMsg] = field(default_factory=dict)
     cached_hashes: set[str] = field(default_factory=set)
     page_hash: str = ""
+    session_id: str = ""
     slider_id: str | None = None
     slider_options: list[str] = field(default_factory=list)
     slider_fragment: str = ""
@@ -150,6 +151,7 @@ class Reader:
             if kind == "new_session":
                 started = True
                 self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                self.session_id = msg.new_session.initialize.session_id or self.session_id
             elif kind == "delta":
                 self._read_delta(msg)
             elif kind == "script_finished" and started:

@@ -55,36 +55,20 @@ SEED = 13
 
 
 class UploadingReader(Reader):
-    """A reader that also knows its session id and the file uploader's widget id."""
+    """A reader that also knows the file uploader's widget id and the alerts shown."""
 
-    session_id: str = ""
     uploader_id: str | None = None
     alerts: list[str] | None = None
 
-    async def _until_finished(self) -> None:
-        started = False
-        while True:
-            raw = await self._ws.recv()
-            self.received_bytes += len(raw)
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
-            if msg.metadata.cacheable and msg.hash:
-                self.cached_hashes.add(msg.hash)
-            if kind == "new_session":
-                started = True
-                self.page_hash = msg.new_session.page_script_hash or self.page_hash
-                self.session_id = msg.new_session.initialize.session_id or self.session_id
-            elif kind == "delta":
-                self._read_delta(msg)
-                element = msg.delta.new_element
-                is_element = msg.delta.WhichOneof("type") == "new_element"
-                if is_element and element.WhichOneof("type") == "file_uploader":
-                    self.uploader_id = element.file_uploader.id
-                if is_element and element.WhichOneof("type") == "alert":
-                    self.alerts = [*(self.alerts or []), element.alert.body]
-            elif kind == "script_finished" and started:
-                return
+    def _read_delta(self, msg: ForwardMsg) -> None:
+        super()._read_delta(msg)
+        if msg.delta.WhichOneof("type") != "new_element":
+            return
+        element = msg.delta.new_element
+        if element.WhichOneof("type") == "file_uploader":
+            self.uploader_id = element.file_uploader.id
+        if element.WhichOneof("type") == "alert":
+            self.alerts = [*(self.alerts or []), element.alert.body]
 
     async def upload(self, base_url: str, name: str, data: bytes) -> float:
         """PUT the file to the upload route, then rerun with it in the uploader's state, as the
