@@ -28,20 +28,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH))
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 from load import app_tree, free_port, streamlit_server, wait_for_health  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' browser)
+
 REGIONS = 17
 MAP_READY = """
 (() => {
