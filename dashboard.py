@@ -674,7 +674,7 @@ def region_table(dataset: Dataset, day: pd.Timestamp, mode: str, window: int) ->
 
 
 def frame_label(date, step: str) -> str:
-    return pd.Timestamp(date).strftime("%d %b %Y %H:00" if step == "hour" else "%d %b %Y")
+    return pd.Timestamp(date).strftime(player.FRAME_FORMATS[step][1])  # as the map labels it
 
 
 def region_panel_ui(dataset: Dataset, view: ViewState) -> None:

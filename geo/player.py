@@ -193,8 +193,9 @@ def official_tolls_by_frame(
         return {}
     changes: dict[str, list[dict]] = {}
     known = set(region_ids)
-    for index, frame in enumerate(frames):
-        for row in regional_tolls_known_by(tolls, frame).itertuples():
+    days = {day: regional_tolls_known_by(tolls, day) for day in {f.normalize() for f in frames}}
+    for index, frame in enumerate(frames):  # hourly frames share their day's statements
+        for row in days[frame.normalize()].itertuples():
             if row.region_id not in known:
                 continue
             entry = {
