@@ -1,7 +1,7 @@
 """Qantar: how the January 2022 unrest spread across Kazakhstan, day by day.
 
 Layout and wiring only; every computation lives in the `geo` package, and the map component glue
-in `ui`. Shareable state lives in the URL (see geo.viewstate).
+in `ui`. Shareable state lives in the URL (see ui.viewstate).
 """
 
 from __future__ import annotations
@@ -15,18 +15,17 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import geo
-from geo import export, player
-from geo.aggregate import key_days
-from geo.columns import mapping_from_table, mapping_table
-from geo.dates import DAY_FIRST, MONTH_FIRST
-from geo.edition import edition_zip
+from geo.analysis.aggregate import key_days
+from geo.analysis.filters import EventFilter, choices, filter_mask
+from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
-from geo.event_table import event_table
-from geo.filters import EventFilter, choices, filter_mask
-from geo.htmlsafe import markdown_text
-from geo.limits import UPLOAD_LIMITS
-from geo.mapview import EVENT_TYPE_COLOURS
-from geo.panel import frame_alt_text, region_events
+from geo.export import tables as export
+from geo.export.edition import edition_zip
+from geo.io.columns import mapping_from_table, mapping_table
+from geo.io.dates import DAY_FIRST, MONTH_FIRST
+from geo.io.event_table import event_table
+from geo.io.limits import UPLOAD_LIMITS
+from geo.io.uploads import read_upload
 from geo.pipeline import (
     Dataset,
     build_dataset,
@@ -35,10 +34,13 @@ from geo.pipeline import (
     restrict_dataset,
     with_unrest_types,
 )
-from geo.player import PlayerState
-from geo.spread import unrest_table
-from geo.uploads import read_upload
-from geo.viewstate import (
+from geo.render import webmap
+from geo.render.htmlsafe import markdown_text
+from geo.render.layers import EVENT_TYPE_COLOURS
+from geo.render.listings import frame_alt_text, region_events
+from geo.render.webmap import PlayerState
+from ui import map_component
+from ui.viewstate import (
     DEATHS,
     SPEEDS,
     WINDOW_DAYS,
@@ -47,7 +49,6 @@ from geo.viewstate import (
     parse_view,
     view_query,
 )
-from ui import map_component
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
 METRIC_LABELS = {
@@ -123,7 +124,7 @@ def as_frame(stamp, step: str):
 @st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
 def map_args(dataset: Dataset, online_tiles: bool, with_tolls: bool) -> dict:
     tolls = official_tolls() if with_tolls else None
-    m = player.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
+    m = webmap.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
     return map_component.prepared_args(m, key="map")
 
 
@@ -258,7 +259,7 @@ def date_order_ui() -> str | None:
 def uploaded_dataset_ui(
     upload, layout: str, date_order: str | None = None, mapping: dict[str, str] | None = None
 ) -> Dataset:
-    """Read, place and count the upload in a capped worker process (geo.uploads), saying which
+    """Read, place and count the upload in a capped worker process (geo.io.uploads), saying which
     step it is at. The result lives in this session only, never in a cache another reader could
     hit, and goes with the session; a new upload replaces it."""
     key = (upload.file_id, upload.name, layout, date_order, tuple(sorted((mapping or {}).items())))
@@ -329,7 +330,7 @@ def columns_ui(upload, dataset: Dataset) -> None:
 
 def unrest_ui(dataset: Dataset) -> Dataset:
     """The file's event categories, with which count as unrest for onsets (defaults from
-    geo.spread.is_unrest); the dataset with the person's choice."""
+    geo.analysis.spread.is_unrest); the dataset with the person's choice."""
     table = unrest_table(dataset.events["event_type"])
     if table.empty:
         return dataset
@@ -674,7 +675,7 @@ def region_table(dataset: Dataset, day: pd.Timestamp, mode: str, window: int) ->
 
 
 def frame_label(date, step: str) -> str:
-    return pd.Timestamp(date).strftime(player.FRAME_FORMATS[step][1])  # as the map labels it
+    return pd.Timestamp(date).strftime(webmap.FRAME_FORMATS[step][1])  # as the map labels it
 
 
 def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
@@ -968,15 +969,15 @@ def export_metric(metric: str) -> str:
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
     tolls = official_tolls() if view.dataset == "bundled" else None
-    m = player.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
+    m = webmap.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
     return export.standalone_html(
         m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
     )
 
 
 def reader_edition(dataset: Dataset, view: ViewState) -> bytes:
-    """The edition for readers of this data, opening on the view's day (geo.edition): a folder
-    that any static host serves, for an audience too large for one dashboard."""
+    """The edition for readers of this data, opening on the view's day (geo.export.edition): a
+    folder that any static host serves, for an audience too large for one dashboard."""
     bundled = view.dataset == "bundled"
     return edition_zip(
         dataset,

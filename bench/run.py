@@ -7,14 +7,17 @@ markdown table (median and minimum over the rounds, the largest peak RSS). Timin
 the Python imports and covers loading the region layout, reading the file, validating, joining
 and aggregating.
 
-- ours: geo.importers.read_events (else geo.events.load_events_csv) -> geo.placing.place_events
-  (else geo.join.assign_regions) -> geo.aggregate.region_day_counts, cold (no import cache)
+- ours: geo.io.importers.read_events (else geo.io.bundled.load_events_csv) ->
+  geo.analysis.placing.place_events
+  (else geo.analysis.join.assign_regions) -> geo.analysis.aggregate.region_day_counts, cold (no
+  import cache)
 - ours-warm: the same, with read_events(cache_dir=...) hitting an import cache that a separate
   child process filled first (that child's single cold run, which also writes the cache, is
   reported as "ours-prime")
 - naive: pd.read_csv -> gpd.GeoDataFrame(points_from_xy) -> gpd.sjoin(predicate="within")
   -> groupby(["region_id", "event_date"]).size()
-- spread (largest file only): geo.spread.onsets and geo.spread.diffusion_classes on placed events
+- spread (largest file only): geo.analysis.spread.onsets and geo.analysis.spread.diffusion_classes
+  on placed events
 
 Usage: python bench/generate.py && python bench/run.py [--sizes 10k 100k 1M] [--repeat 5]
 """
@@ -239,7 +242,7 @@ class _Clock:
 
 def _ours(cache: Path | None = None, warm: bool = False):
     import geo
-    from geo.aggregate import region_day_counts
+    from geo.analysis.aggregate import region_day_counts
 
     read, read_name, split = _our_reader(cache)
     place, place_name = _our_placer()
@@ -268,7 +271,7 @@ def _ours(cache: Path | None = None, warm: bool = False):
         split(path, clock)
         return clock.stages
 
-    what = f"{read_name} -> {place_name} -> geo.aggregate.region_day_counts"
+    what = f"{read_name} -> {place_name} -> geo.analysis.aggregate.region_day_counts"
     return run, what, (profile if split is not None else None)
 
 
@@ -282,7 +285,7 @@ def _events_of(result):
 def _our_reader(cache: Path | None = None):
     """The public reader, and an equivalent timed step by step (read, validate) when possible."""
     try:
-        from geo import importers
+        from geo.io import importers
     except ImportError:
         importers = None
     if importers is not None and hasattr(importers, "read_events"):
@@ -304,12 +307,12 @@ def _our_reader(cache: Path | None = None):
                 clock.lap("validate")
                 return events
 
-        return read, "geo.importers.read_events", split
+        return read, "geo.io.importers.read_events", split
 
     import pandas as pd
 
-    from geo.events import load_events_csv
-    from geo.schema import validate_events
+    from geo.io.bundled import load_events_csv
+    from geo.io.schema import validate_events
 
     def read(path: Path):
         return load_events_csv(path).events
@@ -321,22 +324,24 @@ def _our_reader(cache: Path | None = None):
         clock.lap("validate")
         return events
 
-    return read, "geo.events.load_events_csv (geo.importers not importable)", split
+    return read, "geo.io.bundled.load_events_csv (geo.io.importers not importable)", split
 
 
 def _our_placer():
     try:
-        from geo.placing import place_events
+        from geo.analysis.placing import place_events
     except ImportError:
-        from geo.join import assign_regions
+        from geo.analysis.join import assign_regions
 
-        return assign_regions, "geo.join.assign_regions (geo.placing not importable)"
+        return assign_regions, (
+            "geo.analysis.join.assign_regions (geo.analysis.placing not importable)"
+        )
 
     def place(events, regions):
         result = place_events(events, regions)
         return getattr(result, "events", result)
 
-    return place, "geo.placing.place_events"
+    return place, "geo.analysis.placing.place_events"
 
 
 def _naive():
@@ -372,7 +377,7 @@ def _naive():
 
 def _spread():
     import geo
-    from geo.spread import adjacency, diffusion_classes, onsets
+    from geo.analysis.spread import adjacency, diffusion_classes, onsets
 
     read = _our_reader()[0]
     place = _our_placer()[0]
@@ -393,7 +398,7 @@ def _spread():
         clock.lap("diffusion_classes (k=3, given edges)")
         return clock.stages, len(placed), int(table["active"].sum())
 
-    return run, "geo.spread.onsets, adjacency, diffusion_classes", None
+    return run, "geo.analysis.spread.onsets, adjacency, diffusion_classes", None
 
 
 def machine() -> str:

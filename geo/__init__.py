@@ -3,7 +3,7 @@
 Imports no Streamlit; the dashboard is a thin adapter over these functions.
 """
 
-from geo.aggregate import (
+from geo.analysis.aggregate import (
     MODES,
     events_per_day,
     region_day_counts,
@@ -11,35 +11,9 @@ from geo.aggregate import (
     region_hour_counts,
     values_at,
 )
-from geo.charts import (
-    SELECTION_NAME,
-    inline_data,
-    national_toll_chart,
-    onset_distance_chart,
-    selected_date,
-    timeline_chart,
-    units_affected_chart,
-    with_day_shown,
-)
-from geo.context import load_context
-from geo.disputes import attach_disputes, load_disputes
-from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
-from geo.events import load_bundled_events, load_events_csv
-from geo.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
-from geo.join import DEFAULT_TOLERANCE_KM, assign_regions
-from geo.panel import onset_listing, region_table, regions_with_events
-from geo.pipeline import Dataset, build_dataset, dataset_from_import
-from geo.placing import PLACE_METHODS, PlacedEvents, place_events
-from geo.regions import (
-    CRS,
-    check_regions,
-    layout_for_dates,
-    load_basemap,
-    load_regions,
-    repair_regions,
-)
-from geo.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
-from geo.spread import (
+from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.analysis.placing import PLACE_METHODS, PlacedEvents, place_events
+from geo.analysis.spread import (
     DIFFUSION_CLASSES,
     UNREST_TYPES,
     Origin,
@@ -55,7 +29,33 @@ from geo.spread import (
     unrest_table,
     unrest_types,
 )
-from geo.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
+from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
+from geo.io.bundled import load_bundled_events, load_events_csv
+from geo.io.context import load_context
+from geo.io.disputes import attach_disputes, load_disputes
+from geo.io.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
+from geo.io.regions import (
+    CRS,
+    check_regions,
+    layout_for_dates,
+    load_basemap,
+    load_regions,
+    repair_regions,
+)
+from geo.io.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
+from geo.io.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
+from geo.pipeline import Dataset, build_dataset, dataset_from_import
+from geo.render.charts import (
+    SELECTION_NAME,
+    inline_data,
+    national_toll_chart,
+    onset_distance_chart,
+    selected_date,
+    timeline_chart,
+    units_affected_chart,
+    with_day_shown,
+)
+from geo.render.listings import onset_listing, region_table, regions_with_events
 
 __all__ = [
     "ACLED_ATTRIBUTION",

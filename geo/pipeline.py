@@ -11,12 +11,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.aggregate import region_day_counts
+from geo.analysis.aggregate import region_day_counts
+from geo.analysis.join import DEFAULT_TOLERANCE_KM
+from geo.analysis.placing import place_events
+from geo.analysis.spread import diffusion_classes, onsets, spread_tree
 from geo.errors import Problem
-from geo.importers import ACLED_ATTRIBUTION, ImportResult
-from geo.join import DEFAULT_TOLERANCE_KM
-from geo.placing import place_events
-from geo.spread import diffusion_classes, onsets, spread_tree
+from geo.io.importers import ACLED_ATTRIBUTION, ImportResult
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Dataset:
 
     unrest_types: tuple[str, ...] | None = None
     """Event categories counted as unrest for onsets and diffusion (the person's choice, see
-    `with_unrest_types`); None: the data's own, geo.spread.unrest_types."""
+    `with_unrest_types`); None: the data's own, geo.analysis.spread.unrest_types."""
     mapping: dict[str, str] = field(default_factory=dict)
     """How the file's columns were read (ImportResult.mapping); empty for the bundled record."""
     file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -4,18 +4,17 @@ Each builder returns (file name, bytes). The shapes (headers, column order and c
 one-row-per-actor repeats, 57/58-field GDELT rows, BigQuery header rows) were copied from public
 ACLED exports and codebooks, GDELT 1.0/2.0 event files and BigQuery extracts, and newsroom logs;
 the values are made up, with coordinates of real places in Kazakhstan (data/places.csv) and one
-in Kyrgyzstan. tests/test_importer_shapes.py asserts the reading of every row.
+in Kyrgyzstan. tests/io/test_importer_shapes.py asserts the reading of every row.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 from openpyxl import Workbook
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.paths import FIXTURES
 
 ZHANAOZEN = (43.3412, 52.8619)  # Mangystau, UTC+5 in January 2022
 AKTAU = (43.6611, 51.1739)  # Mangystau

@@ -8,7 +8,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.paths import ROOT
+
+DATA = ROOT / "data"
 README = (DATA / "README.md").read_text(encoding="utf-8")
 DATA_FILES = sorted(
     p

@@ -19,8 +19,9 @@ import pytest
 from PIL import Image
 
 import geo
-from geo import export, player
+from geo.export import tables as export
 from geo.paths import PROJECT_ROOT
+from geo.render import webmap
 
 TEXT_COLUMNS = (
     "event_id_cnty",
@@ -118,21 +119,21 @@ def test_payloads_come_out_of_the_map_and_its_page_literally(index, in_tmp):
     dataset = dataset_of(text, in_tmp, regions)
     assert len(dataset.events) == 2 and dataset.events["region_id"].notna().all()
 
-    m = player.story_map(dataset, basemap=geo.load_basemap())
+    m = webmap.story_map(dataset, basemap=geo.load_basemap())
     page = m.get_root().render()
     html_page = export.standalone_html(
-        player.story_map(dataset, basemap=None), title=dataset.name, attribution=text
+        webmap.story_map(dataset, basemap=None), title=dataset.name, attribution=text
     )
     from ui.map_component import prepared_args  # the dashboard's map arguments
 
-    args = prepared_args(player.story_map(dataset, basemap=None), key="map")
+    args = prepared_args(webmap.story_map(dataset, basemap=None), key="map")
     component = json.dumps(args)
 
     assert_nothing_ran(marker_dir, in_tmp)
     for rendered in (page, html_page, component, args["script"]):
         for evaluated in evaluated_forms():
             assert evaluated not in decoded(rendered)
-    payload = player.player_payload(dataset)
+    payload = webmap.player_payload(dataset)
     for output in (page, html_page, args["script"]):
         literal = decoded(output)
         assert payload["names"][regions["region_id"][0]] == f"QX{text}QY"

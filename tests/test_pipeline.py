@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.aggregate import values_at
-from geo.panel import frame_alt_text, region_events
+from geo.analysis.aggregate import values_at
 from geo.pipeline import build_dataset, by_hour, has_times, restrict_dataset
-from geo.player import player_payload
+from geo.render.listings import frame_alt_text, region_events
+from geo.render.webmap import player_payload
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo import export, player
+from geo.export import tables as export
 from geo.pipeline import build_dataset
+from geo.render import webmap
 from tests.browser.conftest import PROJECT_ROOT, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def snapshot_file(tmp_path_factory) -> Path:
     dataset = build_dataset(
         bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
     )
-    m = player.story_map(dataset, basemap=geo.load_basemap())
+    m = webmap.story_map(dataset, basemap=geo.load_basemap())
     page = export.standalone_html(m, title="Qantar: Kazakhstan, January 2022")
     target = tmp_path_factory.mktemp("snapshot") / "qantar.html"
     target.write_text(page, encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo.edition import write_edition
+from geo.export.edition import write_edition
 from geo.pipeline import build_dataset
 from tests.browser.conftest import free_port
 

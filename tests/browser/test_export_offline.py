@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo import export, player
+from geo.export import tables as export
 from geo.pipeline import build_dataset
+from geo.render import webmap
 
 pytestmark = pytest.mark.browser
 ACLED = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
@@ -20,7 +21,7 @@ def story_page() -> str:
     dataset = build_dataset(
         bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
     )
-    m = player.story_map(dataset, basemap=geo.load_basemap())
+    m = webmap.story_map(dataset, basemap=geo.load_basemap())
     return export.standalone_html(m, title="Qantar: Kazakhstan, January 2022", attribution=ACLED)
 
 

@@ -2,7 +2,7 @@
 
 `?window=²` and a deaths range beyond any int once raised on the server and showed a traceback
 with the server's file paths; every bad actor was a banner of its own (10,000 through AppTest,
-tests/test_app_limits.py; a browser's request line holds ~16 KB, so 500 here). Now the page
+tests/app/test_app_limits.py; a browser's request line holds ~16 KB, so 500 here). Now the page
 opens with the link's good parameters applied, one notice naming every ignored one, and the map.
 """
 

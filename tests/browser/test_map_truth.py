@@ -19,10 +19,12 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo import export, player
-from geo.aggregate import key_days
-from geo.filters import EventFilter, filter_mask
+from geo.analysis.aggregate import key_days
+from geo.analysis.filters import EventFilter, filter_mask
+from geo.export import tables as export
 from geo.pipeline import by_hour, restrict_dataset
+from geo.render import webmap
+from geo.render.listings import frame_alt_text
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -151,7 +153,7 @@ def legend_colour(legend: list[tuple[str, str]], metric: str, value: str, prefix
 
 def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, where: str):
     shown_now = drawn(frame)
-    frames = [f.strftime(player.FRAME_FORMATS[dataset.step][0]) for f in dataset.days]
+    frames = [f.strftime(webmap.FRAME_FORMATS[dataset.step][0]) for f in dataset.days]
     at = dataset.days[frames.index(shown_now.frame_id)]
     expected = expected_values(dataset, at, metric, mode)
     wrong = {
@@ -160,7 +162,7 @@ def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, wh
         if shown_now.values.get(rid) != want
     }
     assert not wrong, f"{where}, {shown_now.frame_id}: regions drawn wrong {wrong}"
-    prefix = player.ONSET_PREFIX[dataset.step]
+    prefix = webmap.ONSET_PREFIX[dataset.step]
     for rid, value in expected.items():
         swatch = legend_colour(shown_now.legend, metric, value, prefix)
         assert shown_now.fills[rid] == swatch, (
@@ -174,7 +176,7 @@ def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, wh
         assert all(
             re.search(rf"\b{expected[rid]} ", label) for rid, label in shown_now.names.items()
         ), shown_now.names
-    alt = geo.panel.frame_alt_text(dataset.onsets, len(dataset.regions), at, step=dataset.step)
+    alt = frame_alt_text(dataset.onsets, len(dataset.regions), at, step=dataset.step)
     assert shown_now.alt == alt, (where, shown_now.alt, alt)
     return at
 
@@ -239,9 +241,10 @@ def test_every_view_draws_what_geo_computes(page, app_url, bundled, filter_name)
                 f"{geo.regions_with_events(table)} of {len(dataset.regions)}"
             ), where
             caption = page.get_by_text(re.compile(r"regions affected")).first.inner_text()
-            assert caption.startswith(
-                geo.panel.frame_alt_text(dataset.onsets, len(dataset.regions), at)
-            ), (where, caption)
+            assert caption.startswith(frame_alt_text(dataset.onsets, len(dataset.regions), at)), (
+                where,
+                caption,
+            )
             for button, day in (
                 (".qantar-first", dataset.days[0]),
                 (".qantar-last", dataset.days[-1]),
@@ -358,8 +361,8 @@ def test_the_html_snapshot_draws_what_geo_computes(browser, bundled, metric, tmp
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
     for mode in MODES:
-        state = player.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
-        m = player.story_map(bundled, basemap=geo.load_basemap(), initial=state)
+        state = webmap.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
+        m = webmap.story_map(bundled, basemap=geo.load_basemap(), initial=state)
         path = tmp_path / f"snapshot-{mode}.html"
         path.write_text(export.standalone_html(m, title="Snapshot"), encoding="utf-8")
         page.goto(path.as_uri())
@@ -400,7 +403,7 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
 
 
 def test_on_a_phone_the_player_leaves_the_zoom_buttons_free(browser, bundled, tmp_path):
-    m = player.story_map(bundled, basemap=None, initial=player.PlayerState(day=4))
+    m = webmap.story_map(bundled, basemap=None, initial=webmap.PlayerState(day=4))
     path = tmp_path / "phone.html"
     path.write_text(export.standalone_html(m, title="Phone"), encoding="utf-8")
     page = browser.new_page(viewport={"width": 360, "height": 640}, is_mobile=True)

@@ -1,0 +1,1 @@
+"""Analysis: placing events in units, counting them per frame, how the unrest spread, filters."""

@@ -1,0 +1,527 @@
+"""Placing events in regions: by coordinates when they have them, else by region code or name.
+
+Rows of another country are never placed (geo.analysis.scope): a row whose file names another
+country, a point outside every unit that lies inside a neighbouring country (the nearest-unit
+tolerance does not reach across a land border), and a place name that means a town abroad rather
+than a Kazakh place (see `_larger_town_abroad`). Their reason starts "outside Kazakhstan (XX)" and
+`country` says XX.
+
+Rows with coordinates go through geo.analysis.join.assign_regions (inside a unit, or the nearest
+one within the tolerance). A point that falls in no unit and in no country, but lands inside a unit
+with latitude and longitude swapped, is taken swapped and flagged. Rows without coordinates are
+placed by their region code (`admin1_code`: FIPS 10-4 such as GDELT's KZ09, or ISO 3166-2),
+their place name (`location`) or their region name (`admin1`), matched transliteration-
+insensitively (geo.analysis.gazetteer). A place name that agrees with the row's region, or is
+unique, places the row at the place; an ambiguous one is settled by the region name if there is one,
+else the row stays unplaced with the reason. A place name is not used when the row's `admin1`
+is given but is no region of Kazakhstan (`Alga` in `Centre-Nord` is not Alga in Aktobe Region).
+
+Nothing is dropped silently: every row that cannot be placed is returned in `unplaced` with its
+`unplaced_reason`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from geo.analysis.gazetteer import (
+    SOURCE_GEONAMES,
+    SOURCE_PLACES,
+    SOURCE_REGIONS,
+    PlaceMatch,
+    RegionNames,
+    find_places,
+    normalise_name,
+    places_elsewhere,
+)
+from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.analysis.scope import (
+    KAZAKHSTAN,
+    countries_at,
+    country_name,
+    is_outside,
+    nearest_neighbour_country,
+    outside_reason,
+)
+from geo.io.dates import localize_utc_days
+from geo.io.regions import layout_for_dates, load_regions
+from geo.io.schema import _missing_text
+
+PLACE_METHODS = (
+    "coordinates",
+    "swapped coordinates",
+    "place name",
+    "region name",
+    "region code",
+    "unplaced",
+)
+COUNTRY_LEVEL_REASON = "located only at the country's centroid (country-level report)"
+
+
+@dataclass(frozen=True)
+class PlacedEvents:
+    """Events with their unit and how it was found; the rows that could not be placed, and why."""
+
+    events: pd.DataFrame
+    unplaced: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def place_events(
+    events: pd.DataFrame,
+    regions: gpd.GeoDataFrame | None = None,
+    *,
+    tolerance_km: float = DEFAULT_TOLERANCE_KM,
+) -> PlacedEvents:
+    """Give every event a region_id, region, join_method, join_distance_km, place_method,
+    place_source, unplaced_reason (empty when placed) and country (ISO 3166-1 alpha-2: the
+    file's, else where the point or place name was found abroad; missing when unknown).
+
+    Without `regions`, the bundled layout in force on the event dates is used (see
+    geo.io.regions.layout_for_dates). Rows placed by a place name get the gazetteer's coordinates
+    when they had none.
+    """
+    notes: list[str] = []
+    if regions is None:
+        layout = layout_for_dates(events["event_date"]) if "event_date" in events else "2022-01"
+        regions = load_regions(layout)
+        notes.append(f"boundary layout {layout!r} chosen from the event dates")
+    frame = _with_coordinates(events.reset_index(drop=True))
+    placed = _by_coordinates(frame, regions, tolerance_km, notes)
+    placed = _by_names(placed, regions, tolerance_km, notes)
+    placed = _country_level(placed, notes)
+    placed = _outside_kazakhstan(placed, notes)
+    placed, day_notes = localize_utc_days(placed)  # a UTC time's day is its region's local day
+    notes += day_notes
+    unplaced = placed[placed["region_id"].isna()]
+    counts = placed["place_method"].value_counts()
+    notes.insert(
+        0,
+        "placed by " + ", ".join(f"{m}: {counts[m]}" for m in PLACE_METHODS if counts.get(m)),
+    )
+    return PlacedEvents(placed, unplaced.reset_index(drop=True), tuple(notes))
+
+
+def _with_coordinates(events: pd.DataFrame) -> pd.DataFrame:
+    missing = {c: np.nan for c in ("latitude", "longitude") if c not in events}
+    frame = events.assign(**missing) if missing else events.copy()
+    frame["latitude"] = pd.to_numeric(frame["latitude"], errors="coerce").astype("float64")
+    frame["longitude"] = pd.to_numeric(frame["longitude"], errors="coerce").astype("float64")
+    if "source_row" not in frame:
+        frame["source_row"] = np.arange(1, len(frame) + 1)
+    if "country" in frame:
+        frame["country"] = frame["country"].astype("string").replace("", pd.NA)
+    else:
+        frame["country"] = _missing_text(frame.index)
+    return frame
+
+
+def _by_coordinates(
+    frame: pd.DataFrame, regions: gpd.GeoDataFrame, tolerance_km: float, notes: list[str]
+) -> pd.DataFrame:
+    joined = assign_regions(frame, regions, tolerance_km=tolerance_km)
+    has_xy = np.isfinite(joined["latitude"].to_numpy()) & np.isfinite(joined["longitude"])
+    placed = joined["region_id"].notna().to_numpy()
+    method = np.where(placed, _COORDINATES, _UNPLACED).astype(np.int8)  # PLACE_METHODS positions
+    reasons = [""]
+    reason = np.zeros(len(joined), dtype=np.int64)  # positions in `reasons`
+
+    # A point in a neighbouring country is abroad, not just off a border, unless its file says
+    # it is in Kazakhstan (then the border is off by its width: Khorgos, on the Chinese border).
+    said_kazakh = (joined["country"] == KAZAKHSTAN).fillna(False).to_numpy(dtype=bool)
+    near = _nearest(joined)
+    in_country = _in_neighbouring_country(joined, has_xy & ~placed)
+    abroad = {r: c for r, c in in_country.items() if not said_kazakh[r]}
+    abroad.update(_in_neighbouring_country(joined, has_xy & near & ~said_kazakh))
+    abroad.update(_in_neighbouring_country(joined, has_xy & placed & ~near & ~said_kazakh, regions))
+    for row, code in abroad.items():
+        reason[row] = len(reasons)
+        reasons.append(outside_reason(code, f"the point lies in {country_name(code)}"))
+    positions = np.array(sorted(abroad), dtype=np.int64)
+    if positions.size:
+        rows = joined.index[positions]
+        joined.loc[rows, ["region_id", "region"]] = pd.NA
+        joined.loc[rows, "join_method"] = "unplaced"
+        joined.loc[rows, "join_distance_km"] = np.nan
+        unknown = joined["country"].iloc[positions].isna().to_numpy()
+        found = np.array([abroad[p] for p in positions], dtype=object)
+        joined.loc[rows[unknown], "country"] = found[unknown]
+        method[positions] = _UNPLACED
+        placed = joined["region_id"].notna().to_numpy()
+    # Off a border, the tolerance gives a point to the nearest unit only when no neighbouring
+    # country is nearer (Tokmok, Kyrgyzstan: 0.5 km from its border, 1.8 km from Jambyl's
+    # outline). Otherwise the importer is not sure, and says so.
+    closer = _nearer_to_a_neighbour(joined, has_xy & _nearest(joined) & ~said_kazakh)
+    for row, (code, km) in closer.items():
+        reason[row] = len(reasons)
+        reasons.append(
+            f"the point lies outside every unit, {km:.1f} km from {country_name(code)} ({code}) "
+            f"and {joined['join_distance_km'].iat[row]:.1f} km from {joined['region'].iat[row]}: "
+            "nearer to the neighbour, so not placed"
+        )
+    if closer:
+        rows = joined.index[np.array(sorted(closer), dtype=np.int64)]
+        joined.loc[rows, ["region_id", "region"]] = pd.NA
+        joined.loc[rows, "join_method"] = "unplaced"
+        joined.loc[rows, "join_distance_km"] = np.nan
+        method[np.array(sorted(closer), dtype=np.int64)] = _UNPLACED
+        placed = joined["region_id"].notna().to_numpy()
+        notes.append(
+            f"{len(closer)} point(s) outside every unit but nearer to a neighbouring country "
+            "than to any unit were not placed"
+        )
+    in_no_country = np.ones(len(joined), dtype=bool)
+    in_no_country[[*in_country, *abroad, *closer]] = False
+    for row in set(in_country) - set(abroad):  # the file says Kazakhstan, the point says not
+        if not placed[row]:
+            reason[row] = len(reasons)
+            reasons.append(
+                f"the point lies in {country_name(in_country[row])} ({in_country[row]}), more "
+                f"than {tolerance_km:g} km from every unit, though the file says Kazakhstan"
+            )
+    outside = np.flatnonzero(has_xy & ~placed & in_no_country)
+    if outside.size:
+        trial = joined.iloc[outside][["latitude", "longitude"]].rename(
+            columns={"latitude": "longitude", "longitude": "latitude"}
+        )
+        swapped = assign_regions(trial, regions, tolerance_km=0.0)
+        inside = (swapped["join_method"] == "within").to_numpy()
+        rows = outside[inside]
+        for column in ("region_id", "region", "join_method", "join_distance_km"):
+            joined.loc[joined.index[rows], column] = swapped[column].to_numpy()[inside]
+        lat = joined["latitude"].to_numpy().copy()
+        joined.loc[joined.index[rows], "latitude"] = joined["longitude"].to_numpy()[rows]
+        joined.loc[joined.index[rows], "longitude"] = lat[rows]
+        method[rows] = _SWAPPED
+        if rows.size:
+            notes.append(
+                f"{rows.size} row(s) had latitude and longitude swapped (outside every unit and "
+                "every country as given, inside a unit swapped): swapped and flagged"
+            )
+        for row in outside[~inside]:
+            reason[row] = len(reasons)
+            reasons.append(
+                f"coordinates ({joined['latitude'].iat[row]:.4f}, "
+                f"{joined['longitude'].iat[row]:.4f}) lie more than {tolerance_km:g} km outside "
+                "every unit"
+            )
+    nearest = int((joined["join_method"] == "nearest").sum())
+    if nearest:
+        notes.append(
+            f"{nearest} point(s) just outside every unit (coast, border) were given the nearest "
+            f"unit within {tolerance_km:g} km (join_method 'nearest')"
+        )
+    return joined.assign(
+        place_method=_labels(method, PLACE_METHODS),
+        place_source=_labels((method != _UNPLACED).astype(np.int8), ("", "coordinates")),
+        unplaced_reason=_labels(reason, reasons),
+    )
+
+
+def _nearest(joined: pd.DataFrame) -> np.ndarray:
+    return (joined["join_method"] == "nearest").to_numpy(dtype=bool)
+
+
+def _nearer_to_a_neighbour(joined: pd.DataFrame, candidates: np.ndarray) -> dict:
+    """Row position -> (country code, km) for `candidates` (points given the nearest unit)
+    that lie nearer to a neighbouring country's border than to that unit."""
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return {}
+    unit_km = joined["join_distance_km"].to_numpy(dtype="float64")[rows]
+    codes, km = nearest_neighbour_country(
+        joined["latitude"].to_numpy()[rows],
+        joined["longitude"].to_numpy()[rows],
+        within_km=float(np.nanmax(unit_km)),
+    )
+    return {
+        int(r): (str(c), float(d))
+        for r, c, d, u in zip(rows, codes, km, unit_km, strict=True)
+        if c and d < u
+    }
+
+
+def _in_neighbouring_country(
+    joined: pd.DataFrame, candidates: np.ndarray, inside: gpd.GeoDataFrame | None = None
+) -> dict[int, str]:
+    """Row position -> ISO code of the neighbouring country its point lies in, for `candidates`
+    (points outside every unit or only near one; or, with `inside`, points within a unit of
+    that layout): those are abroad, not off a coast or in Kazakhstan."""
+    rows = np.flatnonzero(candidates)
+    if not rows.size:
+        return {}
+    codes = countries_at(
+        joined["latitude"].to_numpy()[rows], joined["longitude"].to_numpy()[rows], inside=inside
+    )
+    return {int(r): str(c) for r, c in zip(rows, codes, strict=True) if c}
+
+
+_COORDINATES = PLACE_METHODS.index("coordinates")
+_SWAPPED = PLACE_METHODS.index("swapped coordinates")
+_UNPLACED = PLACE_METHODS.index("unplaced")
+
+
+def _labels(
+    codes: np.ndarray, labels: list[str] | tuple[str, ...]
+) -> pd.arrays.ArrowStringArray | np.ndarray:
+    """`labels[codes]` as a text column of the dtype pandas gives Python strings (`str`).
+
+    Built from the integer codes through an Arrow dictionary: turning a million Python strings
+    into that dtype costs about 0.2 s per column, decoding the dictionary a few milliseconds.
+    """
+    dtype = pd.Series(list(labels)).dtype  # what pandas infers for text
+    if getattr(dtype, "storage", None) != "pyarrow":
+        return np.asarray(labels, dtype=object)[codes]
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32()), pa.array(list(labels), pa.large_string())
+    )
+    return pd.arrays.ArrowStringArray(dictionary, dtype=dtype)
+
+
+def _by_names(
+    joined: pd.DataFrame, regions: gpd.GeoDataFrame, tolerance_km: float, notes: list[str]
+) -> pd.DataFrame:
+    unplaced = joined["region_id"].isna().to_numpy()  # cheap: usually every row has coordinates
+    if not unplaced.any():
+        return joined
+    todo = unplaced & (joined["unplaced_reason"] == "").to_numpy()
+    if not todo.any():
+        return joined
+    keys = pd.DataFrame({c: _text_column(joined, c)[todo] for c in _NAME_KEYS})
+    unique = keys.drop_duplicates()
+    resolver = _Resolver(regions, unique["location"], tolerance_km)
+    results = pd.DataFrame(
+        [resolver.resolve(*combo) for combo in unique.itertuples(index=False)],
+        index=unique.index,
+        columns=["region_id", "place_method", "place_source", "reason", "lat", "lon", "abroad"],
+    )
+    looked_up = keys.merge(pd.concat([unique, results], axis=1), on=list(_NAME_KEYS), how="left")
+    looked_up.index = keys.index
+    placed = looked_up["region_id"].notna()
+    rows = joined.index[todo]
+    names = dict(zip(regions["region_id"], regions["name_en"], strict=True))
+    joined.loc[rows, "region_id"] = looked_up["region_id"].astype("string")
+    joined.loc[rows, "region"] = looked_up["region_id"].map(names).astype("string")
+    joined.loc[rows, "join_method"] = np.where(placed, "within", "unplaced")
+    joined.loc[rows, "place_method"] = looked_up["place_method"]
+    joined.loc[rows, "place_source"] = looked_up["place_source"]
+    joined.loc[rows, "unplaced_reason"] = looked_up["reason"]
+    abroad = (looked_up["abroad"] != "").to_numpy()
+    joined.loc[rows[abroad], "country"] = looked_up.loc[abroad, "abroad"].to_numpy()
+    fill = looked_up["lat"].notna()
+    joined.loc[rows[fill.to_numpy()], "latitude"] = looked_up.loc[fill, "lat"].to_numpy()
+    joined.loc[rows[fill.to_numpy()], "longitude"] = looked_up.loc[fill, "lon"].to_numpy()
+    notes.extend(resolver.notes)
+    if fill.any():
+        notes.append(
+            f"{int(fill.sum())} row(s) placed by place name got the gazetteer's coordinates"
+        )
+    return joined
+
+
+def _country_level(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    if "country_level" not in joined:
+        return joined
+    country = joined["country_level"].fillna(False).astype(bool).to_numpy()
+    if country.any():
+        joined.loc[country, ["region_id", "region"]] = pd.NA
+        joined.loc[country, "join_method"] = "unplaced"
+        joined.loc[country, "join_distance_km"] = np.nan
+        joined.loc[country, "place_method"] = "unplaced"
+        joined.loc[country, "place_source"] = ""
+        joined.loc[country, "unplaced_reason"] = COUNTRY_LEVEL_REASON
+        notes.append(f"{int(country.sum())} country-level row(s) left out of regional views")
+    return joined
+
+
+_NAME_KEYS = ("admin1_code", "admin1", "location", "country")
+
+
+def _outside_kazakhstan(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Rows whose file names another country are not placed, whatever their point or names."""
+    given = is_outside(joined["country"]) & ~joined["unplaced_reason"].str.startswith(
+        "outside Kazakhstan"
+    ).to_numpy(dtype=bool)
+    if given.any():
+        codes = joined.loc[given, "country"].astype(str)
+        joined.loc[given, ["region_id", "region"]] = pd.NA
+        joined.loc[given, "join_method"] = "unplaced"
+        joined.loc[given, "join_distance_km"] = np.nan
+        joined.loc[given, "place_method"] = "unplaced"
+        joined.loc[given, "place_source"] = ""
+        joined.loc[given, "unplaced_reason"] = codes.map(outside_reason).to_numpy()
+    outside = joined["unplaced_reason"].str.startswith("outside Kazakhstan").to_numpy(dtype=bool)
+    if outside.any():
+        counts = joined.loc[outside, "country"].value_counts()
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        listed = ", ".join(f"{code} {n:,}" for code, n in ordered)
+        notes.append(f"outside Kazakhstan: {int(outside.sum()):,} rows ({listed}), not placed")
+    return joined
+
+
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[column].astype("string").fillna("").str.strip().astype(object)
+
+
+class _Resolver:
+    """Resolves (region code, region name, place name) combinations to a unit."""
+
+    def __init__(self, regions: gpd.GeoDataFrame, locations: pd.Series, tolerance_km: float):
+        self.names = RegionNames(regions)
+        self.notes: list[str] = []
+        self._seen_notes: set[str] = set()
+        self._point_region = self._join_gazetteer_points(regions, locations, tolerance_km)
+
+    def resolve(self, code: str, admin1: str, location: str, country: str) -> tuple:
+        region, method, reasons = None, "unplaced", []
+        unknown_admin1 = False
+        if code:
+            match = self.names.match_code(code)
+            region, method = (match.region_id, "region code") if match.region_id else (None, method)
+            if not match.region_id:
+                reasons.append(match.reason)
+        if region is None and admin1:
+            match = self.names.match(admin1, prefer="region")
+            if match.region_id:
+                region, method = match.region_id, "region name"
+                self._note(match.note)
+            else:
+                reasons.append(match.reason)
+                unknown_admin1 = not match.reason.startswith("ambiguous")
+        if location:
+            candidates, reason = self._place_candidates(location)
+            larger = _larger_town_abroad(location, candidates) if country != KAZAKHSTAN else None
+            if region is None and larger is not None:
+                names = sorted({place.name for place in candidates.values()})
+                kazakh = f", not {' or '.join(names)} in Kazakhstan" if names else ""
+                where = f"{larger.name}, {country_name(larger.country)}"
+                detail = f"the place name {location!r} is {where}{kazakh}"
+                return _unplaced(outside_reason(larger.country, detail), abroad=larger.country)
+            if region is None and unknown_admin1 and candidates:
+                listed = " and ".join(
+                    f"{place.name} ({self.names.name_of(rid)})" for rid, place in candidates.items()
+                )
+                return _unplaced(
+                    f"admin1 {admin1!r} is no region of Kazakhstan, so {location!r} is not "
+                    f"taken for {listed}"
+                )
+            if region is not None and region in candidates:
+                return _placed(region, candidates[region])
+            if region is None and len(candidates) == 1:
+                ((found, place),) = candidates.items()
+                return _placed(found, place)
+            if region is None and len(candidates) > 1:
+                listed = " and ".join(
+                    f"{place.name} ({self.names.name_of(rid)})" for rid, place in candidates.items()
+                )
+                return _unplaced(f"ambiguous place name: {location!r} matches {listed}")
+            if region is not None and candidates:
+                self._note(
+                    f"place {location!r} lies outside {self.names.name_of(region)}, the row's "
+                    "region: placed by the region"
+                )
+            if region is None and reason:
+                reasons.append(reason)
+        if region is not None:
+            source = "region codes" if method == "region code" else SOURCE_REGIONS
+            return (region, method, source, "", np.nan, np.nan, "")
+        fields = (("admin1_code", code), ("admin1", admin1), ("location", location))
+        given = [f"{label} {value!r}" for label, value in fields if value]
+        if not given:
+            return _unplaced("no coordinates and no place or region name")
+        return _unplaced(
+            "no coordinates, and no known place or region: " + "; ".join(reasons or given)
+        )
+
+    def _place_candidates(self, location: str) -> tuple[dict[str, PlaceMatch], str]:
+        """Units a place name may be in, each with the matching place, from the first source
+        that knows the name: data/places.csv, then region names, then GeoNames."""
+        curated = self._regions_of(find_places(location, source=SOURCE_PLACES))
+        if curated:
+            return curated, ""
+        match = self.names.match(location, prefer="city")
+        if match.region_id:
+            self._note(match.note)
+            label = self.names.name_of(match.region_id)
+            return {match.region_id: PlaceMatch(label, np.nan, np.nan, SOURCE_REGIONS)}, ""
+        if match.reason.startswith("ambiguous"):
+            return {}, match.reason
+        geonames = self._regions_of(find_places(location, source=SOURCE_GEONAMES))
+        if geonames:
+            return geonames, ""
+        return {}, f"unknown place name {location!r}"
+
+    def _regions_of(self, matches: tuple[PlaceMatch, ...]) -> dict[str, PlaceMatch]:
+        found: dict[str, PlaceMatch] = {}
+        for match in matches:
+            region = self._point_region.get((match.latitude, match.longitude))
+            if region is not None:
+                found.setdefault(region, match)
+        return found
+
+    def _join_gazetteer_points(self, regions, locations: pd.Series, tolerance_km: float) -> dict:
+        points = {
+            (m.latitude, m.longitude)
+            for location in locations.unique()
+            if location
+            for source in (SOURCE_PLACES, SOURCE_GEONAMES)
+            for m in find_places(location, source=source)
+        }
+        if not points:
+            return {}
+        lat, lon = zip(*points, strict=True)
+        joined = assign_regions(
+            pd.DataFrame({"latitude": lat, "longitude": lon}), regions, tolerance_km=tolerance_km
+        )
+        ids = joined["region_id"].astype(object).where(joined["region_id"].notna(), None)
+        return dict(zip(points, ids, strict=True))
+
+    def _note(self, note: str) -> None:
+        if note and note not in self._seen_notes:
+            self._seen_notes.add(note)
+            self.notes.append(note)
+
+
+def _placed(region: str, place: PlaceMatch) -> tuple:
+    method = "region name" if place.source == SOURCE_REGIONS else "place name"
+    return (region, method, place.source, "", place.latitude, place.longitude, "")
+
+
+def _unplaced(reason: str, abroad: str = "") -> tuple:
+    return (None, "unplaced", "", reason, np.nan, np.nan, abroad)
+
+
+def _larger_town_abroad(location: str, candidates: dict[str, PlaceMatch]) -> PlaceMatch | None:
+    """The town abroad a place name means rather than the Kazakh places GeoNames gives for it.
+
+    Names from data/places.csv or region names are ours and always stay at home. Otherwise the
+    town abroad wins when no Kazakh place has the name as its own (only as an old or alternate
+    name: 'Samarkand' is not Temirtau, 'Astrakhan' not Astrakhanka) or when it is a city at
+    least LARGER_ABROAD times the largest Kazakh one ('Sevastopol' is not a village of 850).
+    """
+    if any(place.source != SOURCE_GEONAMES for place in candidates.values()):
+        return None
+    elsewhere = [p for p in places_elsewhere(location) if _own_name(p, location)]
+    if not elsewhere:
+        return None
+    abroad = elsewhere[0]
+    own = [place for place in candidates.values() if _own_name(place, location)]
+    if not own:
+        return abroad
+    at_home = max(place.population for place in own)
+    return abroad if abroad.population >= LARGER_ABROAD * max(at_home, 1) else None
+
+
+LARGER_ABROAD = 100
+"""How many times larger a town abroad must be than a Kazakh place of the same name to win."""
+
+
+def _own_name(place: PlaceMatch, name: str) -> bool:
+    return normalise_name(place.name) == normalise_name(name)

@@ -1,0 +1,1 @@
+"""The command line: `python -m geo validate|summary|onsets|spread|export|publish`."""

@@ -1,0 +1,220 @@
+"""The edition for readers: a static folder that any web host or CDN serves as it is.
+
+`write_edition(dataset, out)` writes, for the bundled story or anyone's data:
+
+- `index.html`: the day (from the address's fragment, `#date=YYYY-MM-DD`, so a link can open
+  any day), the map, the region table for that day, the timeline and the spread charts, the
+  onset table and the sources;
+- `map.html`: the map with its own player (`geo.render.webmap.story_map` through
+  `geo.export.tables.standalone_html`: every script inlined, no network);
+- `vega.js`: Vega, Vega-Lite and vega-embed (vl-convert-python's offline bundle), which draw the
+  charts from their Vega-Lite specs in the reader's browser.
+
+No server, no CDN. Data text reaches the page only as escaped values: Jinja's autoescape for the
+HTML, `tojson` (which escapes <, >, & and ') for the JSON the page's script reads, and
+`textContent` when that script fills the table. Source links are http(s) only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from geo.analysis.aggregate import events_per_day, values_at
+from geo.analysis.spread import spread_speed, units_affected_per_day
+from geo.export import tables as export
+from geo.pipeline import Dataset
+from geo.render import charts, webmap
+from geo.render.layers import EVENT_TYPE_COLOURS
+from geo.render.webmap import PlayerState
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FILES = ("index.html", "map.html", "vega.js")
+SOURCES_SHOWN = 500
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What `write_edition` wrote: the folder and each file's size in bytes."""
+
+    folder: Path
+    sizes: dict[str, int]
+
+
+def write_edition(
+    dataset: Dataset,
+    out: Path,
+    *,
+    basemap: gpd.GeoDataFrame | None,
+    day: pd.Timestamp | None = None,
+    context: pd.DataFrame | None = None,
+    tolls: pd.DataFrame | None = None,
+) -> Edition:
+    """Write the edition of `dataset` into the folder `out` (created; its files replaced).
+
+    `day` is the day the edition opens on when the link has no `#date=` (default: the fourth
+    day of the data, as the dashboard); `context` (`geo.load_context()`) adds the timeline's
+    milestones and `tolls` (`geo.national_tolls(...)`) the official national tolls chart.
+    """
+    days = [pd.Timestamp(d).normalize() for d in dataset.days]
+    if not days:
+        raise export.ExportError("the dataset has no days to publish")
+    opening = pd.Timestamp(day).normalize() if day is not None else days[min(4, len(days) - 1)]
+    if opening not in days:
+        raise export.ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    initial = PlayerState(day=days.index(opening))
+    title = f"Qantar — {dataset.name}"
+    pages = {
+        "map.html": export.standalone_html(
+            webmap.story_map(dataset, basemap=basemap, initial=initial),
+            title=title,
+            attribution=dataset.attribution,
+        ),
+        "vega.js": _vega_bundle(),
+        "index.html": _index_page(dataset, days, opening, initial, title, context, tolls),
+    }
+    for name, text in pages.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return Edition(out, {name: (out / name).stat().st_size for name in FILES})
+
+
+def edition_zip(dataset: Dataset, **options) -> bytes:
+    """The edition as a ZIP of its folder (for a download button); `options` as `write_edition`."""
+    with tempfile.TemporaryDirectory(prefix="qantar-edition-") as folder:
+        edition = write_edition(dataset, Path(folder), **options)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in FILES:
+                archive.write(edition.folder / name, f"qantar-edition/{name}")
+        return buffer.getvalue()
+
+
+def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
+    return (
+        _environment()
+        .get_template("edition.html.j2")
+        .render(
+            title=title,
+            name=dataset.name,
+            days=[f"{d:%Y-%m-%d}" for d in days],
+            day_labels=[f"{d:%a %d %b %Y}" for d in days],
+            opening=f"{opening:%Y-%m-%d}",
+            player_state=json.loads(initial.as_json()),
+            regions_by_day=_regions_by_day(dataset, days),
+            specs=_chart_specs(dataset, days, context, tolls),
+            onsets=_onset_rows(dataset.onsets),
+            sources=_sources(dataset.events),
+            credits=export.credit_lines(dataset.attribution),
+            events=len(dataset.events),
+            regions=len(dataset.regions),
+        )
+    )
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def _vega_bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def _regions_by_day(dataset: Dataset, days: list[pd.Timestamp]) -> dict[str, list[list]]:
+    """Per day: [region, events that day, events up to it, deaths reported up to it], most
+    events up to the day first, as the dashboard's table orders them."""
+    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    table = {}
+    for day in days:
+        on_day = values_at(dataset.counts, day, "daily").set_index("region_id")
+        so_far = values_at(dataset.counts, day, "cumulative").set_index("region_id")
+        rows = [
+            [
+                names[region],
+                int(on_day.loc[region, "events"]),
+                int(so_far.loc[region, "events"]),
+                int(so_far.loc[region, "fatalities"]),
+            ]
+            for region in names
+        ]
+        table[f"{day:%Y-%m-%d}"] = sorted(rows, key=lambda row: (-row[2], row[0]))
+    return table
+
+
+def _chart_specs(dataset, days, context, tolls) -> dict[str, dict]:
+    per_day = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
+    deaths = (
+        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
+        .groupby("date", as_index=False)["fatalities"]
+        .sum()
+    )
+    span = (days[0], days[-1])
+    specs = {
+        "timeline": charts.timeline_chart(
+            events_per_day(per_day), deaths, context, None, type_colours=EVENT_TYPE_COLOURS
+        ),
+        "units": charts.units_affected_chart(
+            units_affected_per_day(dataset.onsets), None, days=span
+        ),
+        "onsets": charts.onset_distance_chart(dataset.onsets, spread_speed(dataset.onsets)),
+    }
+    if tolls is not None and len(tolls):
+        specs["tolls"] = charts.national_toll_chart(tolls)
+    return {name: charts.inline_data(chart.to_dict()) for name, chart in specs.items()}
+
+
+def _onset_rows(onsets: pd.DataFrame) -> list[dict]:
+    rows = []
+    for row in onsets.sort_values("onset_rank", na_position="last").itertuples(index=False):
+        rows.append(
+            {
+                "rank": "" if pd.isna(row.onset_rank) else int(row.onset_rank),
+                "unit": row.unit,
+                "date": "" if pd.isna(row.onset_date) else f"{row.onset_date:%d %b %Y}",
+                "d_plus": ""
+                if pd.isna(row.days_since_origin)
+                else f"D+{int(row.days_since_origin)}",
+                "km": "" if pd.isna(row.distance_km) else f"{row.distance_km:.0f}",
+                "place": "" if pd.isna(row.first_place) else str(row.first_place),
+                "source": _web_link(row.first_source_url),
+            }
+        )
+    return rows
+
+
+def _sources(events: pd.DataFrame) -> list[str]:
+    """Every distinct http(s) source URL the events cite, in order of first citation."""
+    found: dict[str, None] = {}
+    for cell in events["source_url"].dropna().astype(str):
+        for url in cell.split("|"):
+            link = _web_link(url)
+            if link:
+                found.setdefault(link, None)
+    return list(found)[:SOURCES_SHOWN]
+
+
+def _web_link(value) -> str:
+    """`value` if it is an http(s) URL, else "" (no javascript:, data: or relative links)."""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    return value if value.lower().startswith(("https://", "http://")) and " " not in value else ""

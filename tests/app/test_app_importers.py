@@ -1,0 +1,63 @@
+"""The dashboard's upload: the day-first/month-first choice, and what the report says."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests import shapes
+from tests.paths import APP
+
+AMBIGUOUS = (
+    "дата;место;широта;долгота\n1/5/2022;Актау;43.6611;51.1739\n2/5/2022;Алматы;43.2525;76.9115\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def uploaded(name: str, content: bytes) -> AppTest:
+    """The upload's report, in the Data tab (tabs render only when open)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["tab"] = "Data and exports"
+    at.run()
+    at.sidebar.get("file_uploader")[0].set_value((name, content, "text/csv"))
+    return at.run()
+
+
+def shown_days(at: AppTest) -> list[str]:
+    (_, dataset) = at.session_state["uploaded"]
+    return pd.to_datetime(dataset.events["event_date"]).dt.strftime("%Y-%m-%d").tolist()
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_an_ambiguous_upload_says_how_it_was_read_and_the_person_can_choose():
+    at = uploaded("ru.csv", AMBIGUOUS.encode())
+    assert not at.exception
+    assert shown_days(at) == ["2022-05-01", "2022-05-02"]
+    assert any("read day first because the file is in Russian/Kazakh" in c for c in captions(at))
+    at.sidebar.radio(key="date_order").set_value("monthfirst")
+    at.run()
+    assert not at.exception
+    assert shown_days(at) == ["2022-01-05", "2022-02-05"]
+    assert any("numeric dates read month first, as chosen" in c for c in captions(at))
+
+
+def test_the_report_lists_the_duplicates_of_a_one_row_per_actor_export():
+    name, data = shapes.acled_one_row_per_actor()
+    at = uploaded(name, data)
+    assert not at.exception
+    assert any("6 rows read · 3 loaded" in m.value and "3 duplicates counted once" in m.value
+               for m in at.markdown)  # fmt: skip
+    (table,) = [d.value for d in at.dataframe if "duplicate_of" in d.value.columns]
+    assert table["source_row"].tolist() == [3, 5, 6]
+    assert table["duplicate_of"].tolist() == [2, 4, 4]

@@ -1,0 +1,136 @@
+"""Map builders, tested by rendering the HTML the browser would get."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from geo.paths import VENDOR_DIR
+from geo.pipeline import build_dataset
+from geo.render import layers, webmap
+from geo.render.assets import STREAMLIT_STATIC, VENDORED_FILES
+
+XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "event_date": pd.to_datetime(["2022-01-02", "2022-01-03"]),
+            "latitude": [0.5, 0.5],
+            "longitude": [0.5, 2.5],
+            "event_type": ["Protests", "Riots"],
+            "sub_event_type": ["Peaceful protest", "Mob violence"],
+            "location": [XSS, "C town"],
+            "notes": [XSS, "plain"],
+            "source": ["Outlet", XSS],
+            "fatalities": pd.array([None, 2], dtype="Int64"),
+            "fatalities_source": [None, "Health ministry"],
+            "geo_precision": pd.array([1, 3], dtype="Int8"),
+        }
+    )
+
+
+def test_map_asks_only_for_local_assets(three_squares):
+    html = layers.base_map().get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "cdn" not in html.lower() and "jquery" not in html.lower()
+    for relative in VENDORED_FILES:
+        assert (VENDOR_DIR / relative).is_file(), relative
+    assert STREAMLIT_STATIC.url("x.js") == "/app/static/vendor/x.js"
+
+
+def test_region_colours_follow_the_classes(events, three_squares):
+    bins = layers.value_bins(8, "events")
+    assert bins.colour(0) == layers.ZERO_COLOUR
+    assert bins.colour(1) == layers.CLASS_COLOURS[0]
+    assert bins.colour(8) == layers.CLASS_COLOURS[-1]
+    payload = webmap.player_payload(build_dataset(events, three_squares, name="hand.csv"))
+    assert payload["colours"] == list(layers.CLASS_COLOURS)
+    assert [f["properties"]["region_id"] for f in payload["regions"]["features"]] == ["a", "b", "c"]
+
+
+def test_bins_cover_the_maximum_with_labels():
+    bins = layers.value_bins(40, "events")
+    assert bins.edges[-1] == 40
+    assert bins.labels()[0] == (layers.ZERO_COLOUR, "0")
+    assert bins.labels()[-1][1].endswith("+")
+
+
+def test_data_text_reaches_the_page_only_as_json_strings(events, three_squares):
+    named = three_squares.assign(name_en=[XSS, "B", "C"])
+    dataset = build_dataset(events, named, name="hand.csv")
+    page = webmap.story_map(dataset, basemap=None).get_root().render()
+    assert "<img src=x" not in page
+    assert "<script>alert(2)" not in page
+    # In JSON strings, <, >, {, } and & are \u escapes: the browser reads back the exact text.
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    payload = webmap.player_payload(dataset)
+    assert payload["names"]["a"] == XSS  # plain text: the browser shows it with textContent
+    assert {payload["events"]["features"][0]["properties"][k] for k in ("place", "notes")} == {XSS}
+
+
+def test_region_level_locations_are_hollow(events):
+    days = sorted(events["event_date"])
+    features = layers.event_features(events, days)["features"]
+    assert [f["properties"]["approximate"] for f in features] == [False, True]
+    assert [f["properties"]["day"] for f in features] == [0, 1]
+
+
+def test_player_embeds_the_daily_series_and_days(events, three_squares):
+    dataset = build_dataset(events, three_squares, name="hand.csv")
+    payload = webmap.player_payload(dataset)
+    assert payload["days"] == ["2022-01-02", "2022-01-03"]
+    assert payload["series"]["events"] == {"a": [1, 0], "b": [0, 0], "c": [0, 1]}
+    assert payload["series"]["fatalities"]["c"] == [0, 2]
+    assert payload["onset"] == {"a": 0, "b": None, "c": 1}  # a protest on day 0, riot on day 1
+    assert payload["tree"] == [{"from": [0.5, 0.5], "to": [0.5, 2.5], "day": 1}]
+    assert payload["diffusion"]["c"] == [0, 1]  # flashpoint: its only neighbour, b, is quiet
+    assert payload["names"]["a"] == "A"
+    html = webmap.story_map(dataset, basemap=None).get_root().render()
+    assert "window.qantarShow = function" in html
+    assert '"day":0' in html and '"day":1' in html
+
+
+def test_player_state_is_small_json():
+    state = json.loads(webmap.PlayerState(day=3, mode="daily", speed=4.0).as_json())
+    assert state == {
+        "day": 3,
+        "mode": "daily",
+        "metric": "events",
+        "window": 3,
+        "arrows": True,
+        "speed": 4.0,
+        "loop": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("mode", "weekly", "mode must be one of"),
+        ("metric", "mood", "metric must be one of"),
+        ("window_days", 0, "window_days must be at least 1"),
+    ],
+)
+def test_player_state_is_validated(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        webmap.PlayerState(day=0, **{field: value})
+
+
+def test_dense_points_are_clustered_with_local_assets(events, three_squares, monkeypatch):
+    monkeypatch.setattr(webmap, "CLUSTER_THRESHOLD", 1)
+    dataset = build_dataset(events, three_squares, name="hand.csv")
+    html = webmap.story_map(dataset, basemap=None).get_root().render()
+    assert '"cluster":true' in html and "L.markerClusterGroup" in html
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "cdnjs" not in html and "jsdelivr" not in html
+
+
+def test_points_grow_with_reported_deaths(events):
+    features = layers.event_features(events, sorted(events["event_date"]))["features"]
+    assert features[0]["properties"]["radius"] == 4.0  # no deaths reported
+    assert features[1]["properties"]["radius"] == 7.5  # 2 deaths: 4 + 2.5 * sqrt(2), rounded
