@@ -40,6 +40,7 @@ from geo.render.layers import EVENT_TYPE_COLOURS
 from geo.render.listings import frame_alt_text, region_events
 from geo.render.webmap import PlayerState
 from ui import map_component
+from ui.reconnect import rerun_after_restart
 from ui.viewstate import (
     DEATHS,
     SPEEDS,
@@ -142,6 +143,7 @@ def main() -> None:
     else:
         st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     map_component.follow_slider("Date")  # the date moves the map at once, before any rerun
+    rerun_after_restart()
     base = dataset_ui()
     restore_view_from_url(base, frames_of(base))
     step = step_ui(base)
