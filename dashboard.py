@@ -11,6 +11,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
 
@@ -69,6 +70,9 @@ HASHED = {Dataset: lambda d: (d.fingerprint, d.name), EventFilter: repr}
 CACHE_BOUNDS = {"max_entries": 8, "ttl": "1h"}
 """Every per-view cache is bounded, so memory plateaus however many views and uploads pass: a
 20,000-event upload's map is ~5 MB, and useful only to its reader (BENCHMARKS.md, "Memory")."""
+# The caches hold values shared by every reader and handed out as they are (`cache_resource`),
+# not unpickled copies (`cache_data` copies a 343 KB map on every rerun): nothing here changes a
+# cached value; derived values are new objects (`with_day_shown`, `restrict_dataset`, ...).
 MAP_HEIGHT = 600
 FRAME_DISPLAY = {"day": "DD MMM YYYY", "hour": "DD MMM YYYY HH:00"}
 """How a date column shows a frame's time: days, or hours when stepping by hour."""
@@ -81,7 +85,7 @@ DATE_ORDERS = {
 
 
 # ---- data (cached: everything the cache depends on is an argument) -------------------------
-@st.cache_data(show_spinner="Loading the January 2022 record…", max_entries=len(LAYOUT_LABELS))
+@st.cache_resource(show_spinner="Loading the January 2022 record…", max_entries=len(LAYOUT_LABELS))
 def bundled_dataset(layout: str) -> Dataset:
     """The bundled record on the chosen boundaries ("auto": those in force on its dates)."""
     bundled = geo.load_bundled_events()
@@ -92,7 +96,7 @@ def bundled_dataset(layout: str) -> Dataset:
     )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def basemap():
     return geo.load_basemap()
 
@@ -105,7 +109,7 @@ def shown(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
     return derived(dataset, chosen, step)
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def derived(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
     if not chosen.is_empty:
         dataset = restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
@@ -122,14 +126,14 @@ def as_frame(stamp, step: str):
     return stamp.to_pydatetime() if step == "hour" else stamp.date()
 
 
-@st.cache_data(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
+@st.cache_resource(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
 def map_args(dataset: Dataset, online_tiles: bool, with_tolls: bool) -> dict:
     tolls = official_tolls() if with_tolls else None
     m = webmap.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
     return map_component.prepared_args(m, key="map")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def official_tolls() -> pd.DataFrame:
     """The bundled record's official tolls: statements, shown beside the events, never mixed."""
     return geo.load_official_tolls()
@@ -523,7 +527,7 @@ def date_ui(days: list, dataset: Dataset) -> dt.date:
     )
     if embedded():
         return date
-    jumps = key_days(dataset.counts)
+    jumps = jump_days(dataset)
     columns = st.columns(4)
     targets = {
         "First event": jumps.first,
@@ -550,6 +554,11 @@ def date_ui(days: list, dataset: Dataset) -> dt.date:
         help="Choose a region (click it on the map) to jump to its first protest",
     )
     return date
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+def jump_days(dataset: Dataset):
+    return key_days(dataset.counts)
 
 
 def region_onset(dataset: Dataset, region: str | None) -> dt.date | None:
@@ -617,7 +626,7 @@ def map_ui(dataset: Dataset, view: ViewState) -> None:
         st.caption(dataset.attribution)
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, max_entries=512)
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, max_entries=512)
 def map_alt_text(dataset: Dataset, day: pd.Timestamp) -> str:
     return frame_alt_text(dataset.onsets, len(dataset.regions), day, step=dataset.step)
 
@@ -637,10 +646,10 @@ def apply_map_message(message: dict) -> None:
 
 
 def region_table_ui(dataset: Dataset, view: ViewState) -> None:
-    table = region_table(dataset, pd.Timestamp(view.date), view.mode, view.window)
+    table, with_events = region_table(dataset, pd.Timestamp(view.date), view.mode, view.window)
     st.metric(
         "Regions with any event",
-        f"{geo.regions_with_events(table)} of {len(table)}",
+        f"{with_events} of {table.num_rows}",
         help=(
             f"Events of any type (decisions and emergency rule too), "
             f"{MODE_LABELS[view.mode].lower()} {frame_label(view.date, dataset.step)}. "
@@ -649,7 +658,7 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
         ),
     )
     st.dataframe(
-        table.drop(columns="region_id"),
+        table,
         column_config={
             "name_en": "Region",
             "events": st.column_config.NumberColumn("Events"),
@@ -668,12 +677,17 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, max_entries=512)
-def region_table(dataset: Dataset, day: pd.Timestamp, mode: str, window: int) -> pd.DataFrame:
-    """The regions' values on `day` as the map counts them: built once per view, not per rerun."""
-    return geo.region_table(
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, max_entries=512)
+def region_table(
+    dataset: Dataset, day: pd.Timestamp, mode: str, window: int
+) -> tuple[pa.Table, int]:
+    """The regions' values on `day` as the map counts them, and how many have any event: built
+    once per view, not per rerun, and kept as the Arrow table Streamlit sends."""
+    table = geo.region_table(
         dataset.regions, dataset.counts, dataset.onsets, day, mode, window, step=dataset.step
     )
+    shown = pa.Table.from_pandas(table.drop(columns="region_id"), preserve_index=False)
+    return shown, geo.regions_with_events(table)
 
 
 def frame_label(date, step: str) -> str:
@@ -751,7 +765,7 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
 
 # Chart specs are drawn (and validated by Altair, hundreds of milliseconds) once per dataset; a
 # rerun adds only the day shown (geo.with_day_shown).
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
     days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
     per_day = geo.events_per_day(days)
@@ -765,27 +779,28 @@ def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
     chart = geo.timeline_chart(
         per_day, deaths, context, None, type_colours=EVENT_TYPE_COLOURS, days=span
     )
-    return chart.to_dict()
+    return geo.inline_data(chart.to_dict())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def national_toll_spec() -> dict:
-    return geo.national_toll_chart(geo.national_tolls(geo.load_official_tolls())).to_dict()
+    return geo.inline_data(geo.national_toll_chart(geo.national_tolls(official_tolls())).to_dict())
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def units_affected_spec(dataset: Dataset) -> dict:
     per_day = geo.units_affected_per_day(dataset.onsets)
     span = (dataset.days[0].normalize(), dataset.days[-1].normalize())
-    return geo.units_affected_chart(per_day, None, days=span).to_dict()
+    return geo.inline_data(geo.units_affected_chart(per_day, None, days=span).to_dict())
 
 
-@st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def onset_distance_spec(dataset: Dataset) -> dict:
-    return geo.onset_distance_chart(dataset.onsets, geo.spread_speed(dataset.onsets)).to_dict()
+    fit = geo.spread_speed(dataset.onsets)
+    return geo.inline_data(geo.onset_distance_chart(dataset.onsets, fit).to_dict())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def bundled_context() -> pd.DataFrame:
     return geo.load_context()
 
@@ -806,7 +821,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
         spec = geo.inline_data(geo.with_day_shown(units_affected_spec(dataset), day))
         st.vega_lite_chart(spec, width="stretch")
     with right:
-        st.vega_lite_chart(geo.inline_data(onset_distance_spec(dataset)), width="stretch")
+        st.vega_lite_chart(onset_distance_spec(dataset), width="stretch")
     origin = dataset.onsets.attrs.get("origin")
     if origin is not None:
         st.caption(

@@ -143,7 +143,7 @@ def with_day_shown(spec: dict, current_date) -> dict:
     return {
         **spec,
         "layer": [*spec["layer"], rule],
-        "datasets": {**spec["datasets"], name: values},
+        "datasets": {**spec.get("datasets", {}), name: values},
         "description": spec["description"] + _day_shown_sentence(day),
     }
 
@@ -152,15 +152,18 @@ def inline_data(spec: dict) -> dict:
     """`spec` with each layer's named dataset written into the layer (`data.values`).
 
     The same chart: Vega-Lite reads rows the same way from either place. Streamlit converts
-    every entry of a spec's top-level `datasets` to an Arrow table on every call (milliseconds
-    each, on every rerun), while rows inside a layer travel as part of the spec's JSON. The
-    top-level view's own data, if any, stays named.
+    every entry of a spec's top-level `datasets`, and the top-level view's own `data`, to an
+    Arrow table on every call (milliseconds each, on every rerun), while rows inside a layer
+    travel as part of the spec's JSON. So the top-level view's data, which its layers inherit,
+    is written into each layer that has none of its own.
     """
     datasets = spec.get("datasets", {})
     used: set[str] = set()
 
-    def inlined(view: dict) -> dict:
+    def inlined(view: dict, inherited: dict | None = None) -> dict:
         view = {**view}
+        if "data" not in view and inherited is not None:
+            view["data"] = inherited
         name = view.get("data", {}).get("name")
         if name in datasets:
             view["data"] = {"values": datasets[name]}
@@ -171,9 +174,9 @@ def inline_data(spec: dict) -> dict:
 
     result = {**spec}
     if "layer" in spec:
-        result["layer"] = [inlined(layer) for layer in spec["layer"]]
-    top = spec.get("data", {}).get("name")
-    remaining = {name: rows for name, rows in datasets.items() if name not in used or name == top}
+        top = result.pop("data", None)
+        result["layer"] = [inlined(layer, top) for layer in spec["layer"]]
+    remaining = {name: rows for name, rows in datasets.items() if name not in used}
     if remaining:
         result["datasets"] = remaining
     else:

@@ -171,7 +171,7 @@ def test_every_cache_with_arguments_is_bounded():
     cached = 0
     for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
         for decorator in map(ast.unparse, function.decorator_list):
-            if "cache_data" in decorator and function.args.args:
+            if decorator.startswith(("st.cache_data", "st.cache_resource")) and function.args.args:
                 cached += 1
                 keywords = {k.arg for k in ast.parse(decorator).body[0].value.keywords}
                 bounded = "**CACHE_BOUNDS" in decorator or "max_entries" in keywords

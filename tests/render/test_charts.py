@@ -587,3 +587,22 @@ def test_inlined_data_draws_the_same_rows_and_leaves_no_datasets(per_day_by_type
     assert [
         {k: v for k, v in layer.items() if k != "data"} for layer in layers(inlined)
     ] == without_data
+
+
+def test_a_top_level_dataset_is_written_into_every_layer_that_inherits_it():
+    """Streamlit turns a spec's top-level data into Arrow on every rerun, as it does `datasets`;
+    layers that inherit it get the rows themselves, the same rows each."""
+    from geo.io.tolls import load_official_tolls, national_tolls
+    from geo.render.charts import national_toll_chart
+
+    spec = national_toll_chart(national_tolls(load_official_tolls())).to_dict()
+    top = spec["datasets"][spec["data"]["name"]]
+    inlined = inline_data(spec)
+    assert "data" not in inlined and "datasets" not in inlined
+    for original, layer in zip(spec["layer"], inlined["layer"], strict=True):
+        expected = spec["datasets"][original["data"]["name"]] if "data" in original else top
+        assert layer["data"]["values"] == expected
+        assert {k: v for k, v in layer.items() if k != "data"} == {
+            k: v for k, v in original.items() if k != "data"
+        }
+    assert len(top) > 3
