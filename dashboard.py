@@ -22,10 +22,10 @@ from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
 from geo.export import tables as export
 from geo.export.edition import edition_zip
-from geo.io.columns import mapping_from_table, mapping_table
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.event_table import event_table
 from geo.io.limits import UPLOAD_LIMITS
+from geo.io.mapping import mapping_from_table, mapping_table
 from geo.io.uploads import read_upload
 from geo.pipeline import (
     Dataset,

@@ -30,10 +30,12 @@ from geo.analysis.spread import (
     unrest_types,
 )
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
+from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.bundled import load_bundled_events, load_events_csv
 from geo.io.context import load_context
 from geo.io.disputes import attach_disputes, load_disputes
-from geo.io.importers import ACLED_ATTRIBUTION, FORMATS, ImportResult, detect_format, read_events
+from geo.io.finish import ImportResult
+from geo.io.importers import FORMATS, read_events
 from geo.io.regions import (
     CRS,
     check_regions,
@@ -43,6 +45,7 @@ from geo.io.regions import (
     repair_regions,
 )
 from geo.io.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
+from geo.io.sniffing import detect_format
 from geo.io.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
 from geo.pipeline import Dataset, build_dataset, dataset_from_import
 from geo.render.charts import (

@@ -16,7 +16,8 @@ from geo.analysis.join import DEFAULT_TOLERANCE_KM
 from geo.analysis.placing import place_events
 from geo.analysis.spread import diffusion_classes, onsets, spread_tree
 from geo.errors import Problem
-from geo.io.importers import ACLED_ATTRIBUTION, ImportResult
+from geo.io.acled import ACLED_ATTRIBUTION
+from geo.io.finish import ImportResult
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from geo.analysis.scope import (
 )
 from geo.io.dates import localize_utc_days
 from geo.io.regions import layout_for_dates, load_regions
-from geo.io.schema import _missing_text
+from geo.io.schema import missing_text
 
 PLACE_METHODS = (
     "coordinates",
@@ -117,7 +117,7 @@ def _with_coordinates(events: pd.DataFrame) -> pd.DataFrame:
     if "country" in frame:
         frame["country"] = frame["country"].astype("string").replace("", pd.NA)
     else:
-        frame["country"] = _missing_text(frame.index)
+        frame["country"] = missing_text(frame.index)
     return frame
 
 

@@ -34,7 +34,8 @@ from geo.analysis.placing import PLACE_METHODS, PlacedEvents, place_events
 from geo.errors import EventDataError, Problem, QantarError, summarize_problems
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.event_table import event_table
-from geo.io.importers import FORMATS, ImportResult, read_events
+from geo.io.finish import ImportResult
+from geo.io.importers import FORMATS, read_events
 from geo.io.regions import layout_for_dates, load_regions
 from geo.paths import BUNDLED_EVENTS, REGION_LAYOUTS
 

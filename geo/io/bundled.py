@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import EventDataError, Problem
@@ -40,7 +42,7 @@ def load_bundled_events() -> ValidatedEvents:
     disputes = load_disputes(bundled.events, set(layout["region_id"]))
     unit_regions = dict(zip(layout["name_en"], layout["region_id"], strict=True))
     events = attach_disputes(bundled.events, disputes, unit_regions)
-    return ValidatedEvents(events, bundled.problems, bundled.file)
+    return replace(bundled, events=events)
 
 
 def load_events_csv(path: str | Path, *, strict_types: bool = False) -> ValidatedEvents:
@@ -65,7 +67,7 @@ def with_times_of_day(validated: ValidatedEvents, raw: pd.DataFrame) -> Validate
     frame; it is missing where no time is given. A time that is not HH:MM, or one without a
     known precision, is reported as a problem and the event kept without a time.
     """
-    rows = validated.events["source_row"].to_numpy() - 1
+    rows = np.flatnonzero(validated.kept)
     time = _column(raw, "event_time").iloc[rows].reset_index(drop=True)
     precision = _column(raw, "event_time_precision").iloc[rows].reset_index(drop=True)
     clock = pd.to_datetime(time, format="%H:%M", errors="coerce")
@@ -87,7 +89,7 @@ def with_times_of_day(validated: ValidatedEvents, raw: pd.DataFrame) -> Validate
         event_time_precision=precision.where(usable).astype("string"),
         event_datetime=_moments(validated.events, time.where(usable)),
     )
-    return ValidatedEvents(events, (*validated.problems, *problems), validated.file)
+    return replace(validated, events=events, problems=(*validated.problems, *problems))
 
 
 def read_text_csv(path: Path) -> pd.DataFrame:

@@ -85,28 +85,3 @@ def _share(values: list[str], test) -> float:
 
 def _listed(sample: list[str]) -> str:
     return ", ".join(sample[:3]) + (", …" if len(sample) > 3 else "")
-
-
-def mapping_table(
-    mapping: dict[str, str], file_columns: dict[str, tuple[str, ...]]
-) -> pd.DataFrame:
-    """One row per canonical field: the file's column read for it ("" for none) and a few of
-    that column's values, in the order of geo.io.importers.CANONICAL_TARGETS (what the upload's
-    column table shows and the person corrects)."""
-    from geo.io.importers import CANONICAL_TARGETS  # geo.io.importers imports this module
-
-    fields = list(dict.fromkeys([*CANONICAL_TARGETS, *mapping]))
-    columns = [mapping.get(f, "") if mapping.get(f, "") in file_columns else "" for f in fields]
-    return pd.DataFrame(
-        {
-            "field": fields,
-            "column": columns,
-            "values": [", ".join(file_columns.get(c, ())) for c in columns],
-        }
-    )
-
-
-def mapping_from_table(table: pd.DataFrame) -> dict[str, str]:
-    """The mapping a (possibly edited) `mapping_table` says: field -> column, blanks left out."""
-    chosen = table[table["column"].fillna("").astype(str) != ""]
-    return dict(zip(chosen["field"].astype(str), chosen["column"].astype(str), strict=True))

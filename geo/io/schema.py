@@ -89,22 +89,37 @@ class ValidatedEvents:
     events: pd.DataFrame
     problems: tuple[Problem, ...]
     file: str
+    kept: np.ndarray
+    """Which rows of the table validated passed (a boolean mask over them, in order): selects
+    what the caller holds alongside those rows."""
 
     @property
     def rows_read(self) -> int:
         return len(self.events) + len({p.row for p in self.problems if p.row is not None})
 
 
-def validate_events(raw: pd.DataFrame, file: str, *, strict_types: bool = False) -> ValidatedEvents:
+def validate_events(
+    raw: pd.DataFrame,
+    file: str,
+    *,
+    strict_types: bool = False,
+    source_rows: np.ndarray | None = None,
+    column_names: dict[str, str] | None = None,
+) -> ValidatedEvents:
     """Coerce a raw table (strings or parsed values) to the canonical event table.
 
     ``strict_types`` rejects event/sub-event types outside ACLED's list (used for the bundled
     data); user files may use their own vocabulary. Raises EventDataError only when nothing can
     be used: a required column is missing or no row survives.
+
+    ``source_rows`` is each row's 1-based data row in the file (by default 1, 2, ... in order)
+    and ``column_names`` each canonical column's name in the file: problems and `source_row` are
+    located by them, so they point into the file as the person has it.
     """
-    _check_required_columns(raw, file)
+    names = column_names or {}
+    _check_required_columns(raw, file, names)
     frame = raw.reset_index(drop=True)
-    row_numbers = np.arange(1, len(frame) + 1)
+    row_numbers = np.arange(1, len(frame) + 1) if source_rows is None else np.asarray(source_rows)
     problems: list[Problem] = []
     bad = np.zeros(len(frame), dtype=bool)
 
@@ -114,7 +129,8 @@ def validate_events(raw: pd.DataFrame, file: str, *, strict_types: bool = False)
             continue
         parsed, invalid, expected = parse(frame[name])
         columns[name] = parsed
-        _collect(problems, bad, invalid, frame[name], row_numbers, file, name, expected)
+        shown = names.get(name, name)
+        _collect(problems, bad, invalid, frame[name], row_numbers, file, shown, expected)
 
     for name in TEXT_COLUMNS:
         if name in frame.columns:
@@ -128,7 +144,7 @@ def validate_events(raw: pd.DataFrame, file: str, *, strict_types: bool = False)
             frame["event_type"],
             row_numbers,
             file,
-            "event_type",
+            names.get("event_type", "event_type"),
             "an ACLED event type with one of its sub-event types",
         )
 
@@ -139,19 +155,15 @@ def validate_events(raw: pd.DataFrame, file: str, *, strict_types: bool = False)
     events["source_row"] = row_numbers[~bad]
     if events.empty:
         raise EventDataError(problems or [Problem(file, None, None, None, "the file has no rows")])
-    return ValidatedEvents(events=events, problems=tuple(problems), file=file)
+    return ValidatedEvents(events=events, problems=tuple(problems), file=file, kept=~bad)
 
 
-def _check_required_columns(raw: pd.DataFrame, file: str) -> None:
+def _check_required_columns(raw: pd.DataFrame, file: str, names: dict[str, str]) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         found = ", ".join(map(str, raw.columns[:20])) or "none"
-        raise EventDataError(
-            [
-                Problem(file, None, c, None, f"required column is missing (columns found: {found})")
-                for c in missing
-            ]
-        )
+        message = f"required column is missing (columns found: {found})"
+        raise EventDataError([Problem(file, None, names.get(c, c), None, message) for c in missing])
 
 
 def _collect(problems, bad, invalid, original, row_numbers, file, column, expected) -> None:
@@ -302,7 +314,7 @@ def _invalid_type_pairs(event_type: pd.Series, sub_event_type: pd.Series | None)
 
 
 def _canonical_frame(columns: dict[str, pd.Series], length: int) -> pd.DataFrame:
-    empty_text = _missing_text(range(length))
+    empty_text = missing_text(range(length))
     frame = pd.DataFrame(
         {
             name: columns.get(name, _empty_for(name, empty_text, length))
@@ -312,7 +324,7 @@ def _canonical_frame(columns: dict[str, pd.Series], length: int) -> pd.DataFrame
     return frame
 
 
-def _missing_text(index: pd.Index | range) -> pd.Series:
+def missing_text(index: pd.Index | range) -> pd.Series:
     """An all-missing text column, built in Arrow (a million pd.NA cells are slow to convert)."""
     if getattr(pd.StringDtype(), "storage", None) != "pyarrow":
         return pd.Series(pd.NA, index=index, dtype="string")

@@ -197,7 +197,7 @@ def test_video_log_takes_its_categories_from_label_not_the_medium(regions):
 def test_mass_mobilization_columns_are_not_taken_for_type_or_region():
     frame = pd.read_csv(PLACES / "mass_mobilization.csv", dtype=str)
     passed_over: list[str] = []
-    mapping = geo.io.importers.guess_mapping(list(frame.columns), frame, passed_over)
+    mapping = geo.io.mapping.guess_mapping(list(frame.columns), frame, passed_over)
     assert "admin1" not in mapping  # `region` holds continents
     assert "event_type" not in mapping  # `participants_category` holds crowd sizes
     assert mapping["country"] == "country"

@@ -144,7 +144,7 @@ def test_unrest_table_lists_categories_most_frequent_first():
 
 
 def test_mapping_table_round_trips_and_drops_blanks():
-    from geo.io.columns import mapping_from_table, mapping_table
+    from geo.io.mapping import mapping_from_table, mapping_table
 
     columns = {"when": ("2022-01-05",), "place": ("Aktau", "Atyrau"), "kind": ("protest",)}
     mapping = {"event_date": "when", "location": "place", "event_type": "kind"}

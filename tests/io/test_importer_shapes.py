@@ -16,9 +16,10 @@ import pytest
 from geo.analysis.placing import place_events
 from geo.analysis.spread import onsets
 from geo.errors import EventDataError
+from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.dates import DAY_FIRST, MONTH_FIRST, read_date_column
 from geo.io.event_table import EVENT_TABLE_COLUMNS, event_table
-from geo.io.importers import ACLED_ATTRIBUTION, read_events
+from geo.io.importers import read_events
 from geo.io.limits import UPLOAD_LIMITS
 from geo.io.regions import load_regions
 from geo.io.uploads import read_upload

@@ -12,9 +12,11 @@ import pytest
 
 from geo.analysis.placing import place_events
 from geo.errors import EventDataError
+from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.dates import parse_dates
-from geo.io.importers import ACLED_ATTRIBUTION, detect_format, read_events
+from geo.io.importers import read_events
 from geo.io.regions import load_regions
+from geo.io.sniffing import detect_format
 from tests.paths import FIXTURES
 
 ACLED_CURRENT = FIXTURES / "acled_current.csv"

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from geo.analysis.placing import place_events
 from geo.errors import QantarError
-from geo.io.importers import FORMATS, ImportResult, read_events
+from geo.io.finish import ImportResult
+from geo.io.importers import FORMATS, read_events
 from geo.io.regions import load_regions
 from tests.paths import FIXTURES
 

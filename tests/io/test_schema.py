@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,3 +66,19 @@ def test_strict_types_reject_pairs_outside_acled():
     strict = validate_events(raw, "x.csv", strict_types=True)
     assert list(strict.events["source_row"]) == [1]
     assert strict.problems[0].column == "event_type"
+
+
+def test_problems_are_located_by_the_rows_and_columns_of_the_file():
+    raw = events_frame(
+        [
+            {"event_date": "2022-01-02", "latitude": "43.34"},
+            {"event_date": "2022-01-03", "latitude": "95"},
+            {"event_date": "2022-01-04", "latitude": "43.6"},
+        ]
+    )
+    result = validate_events(
+        raw, "x.csv", source_rows=np.array([3, 7, 9]), column_names={"latitude": "Широта"}
+    )
+    assert list(result.events["source_row"]) == [3, 9]
+    assert result.kept.tolist() == [True, False, True]
+    assert [(p.row, p.column, p.value) for p in result.problems] == [(7, "Широта", "95")]
