@@ -528,14 +528,14 @@ def date_ui(days: list, dataset: Dataset) -> dt.date:
     if embedded():
         return date
     jumps = jump_days(dataset)
-    columns = st.columns(4)
+    row = st.container(horizontal=True)  # one block, not four columns: fewer messages a rerun
     targets = {
         "First event": jumps.first,
         "Peak day": jumps.peak,
         "Last event": jumps.last,
     }
-    for column, (label, day) in zip(columns, targets.items(), strict=False):
-        column.button(
+    for label, day in targets.items():
+        row.button(
             label,
             on_click=set_date,
             args=(as_frame(day, dataset.step),),
@@ -544,7 +544,7 @@ def date_ui(days: list, dataset: Dataset) -> dt.date:
             help=f"{day:%d %b %Y}",
         )
     onset_day = region_onset(dataset, st.session_state.get("region"))
-    columns[3].button(
+    row.button(
         "Selected region's onset",
         key="jump_onset",
         width="stretch",

@@ -17,6 +17,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.render.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
 from geo.render.htmlsafe import Verbatim
@@ -134,10 +135,24 @@ def add_basemap(neighbours: gpd.GeoDataFrame, m: folium.Map | None = None) -> fo
     return m
 
 
+BORDER_TOLERANCE = 0.02
+"""How far the web map's borders may stray, in degrees (the square root of the largest triangle
+area `shapely.coverage_simplify` removes): under a pixel at the map's opening zoom, and no
+unit's area changes by more than 1.2 % (Shymkent, the smallest). It cuts the regions' part of
+the map sent to every reader by a third (151 KB to 99 KB for the 17 units)."""
+
+
 def region_features(regions: gpd.GeoDataFrame) -> dict:
     """The regions as a GeoJSON FeatureCollection carrying only their ids: names, values and
-    colours travel in the day player's payload, which owns how each region looks."""
-    return regions[["region_id", "geometry"]].__geo_interface__
+    colours travel in the day player's payload, which owns how each region looks.
+
+    Borders are simplified as a coverage: a border two regions share is simplified once, so no
+    gap or overlap opens between them. A layout that is not a clean coverage (a user's file
+    with overlaps or gaps) is drawn as it is."""
+    shapes = regions.geometry.to_numpy()
+    if shapely.coverage_is_valid(shapes):
+        shapes = shapely.coverage_simplify(shapes, BORDER_TOLERANCE)
+    return regions[["region_id"]].set_geometry(shapes, crs=regions.crs).__geo_interface__
 
 
 def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict:

@@ -134,3 +134,40 @@ def test_points_grow_with_reported_deaths(events):
     features = layers.event_features(events, sorted(events["event_date"]))["features"]
     assert features[0]["properties"]["radius"] == 4.0  # no deaths reported
     assert features[1]["properties"]["radius"] == 7.5  # 2 deaths: 4 + 2.5 * sqrt(2), rounded
+
+
+@pytest.mark.parametrize("layout", ["2022-01", "current"])
+def test_drawn_borders_keep_every_region_its_place_and_share_their_edges(layout):
+    """The web map's simplified borders: the same regions in the same order, each within the
+    tolerance of its true border and its area within 2 %, still a coverage (no gap or overlap
+    between neighbours), and every event a region holds still inside it when drawn."""
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.io.bundled import load_bundled_events
+    from geo.io.regions import load_regions
+
+    regions = load_regions(layout)
+    features = layers.region_features(regions)["features"]
+    drawn = [shape(feature["geometry"]) for feature in features]
+    assert [f["properties"]["region_id"] for f in features] == list(regions["region_id"])
+    assert (
+        sum(map(shapely.get_num_coordinates, drawn))
+        < 0.7 * shapely.get_num_coordinates(regions.geometry.to_numpy()).sum()
+    )
+    assert shapely.coverage_is_valid(drawn)
+    for true, simple in zip(regions.geometry, drawn, strict=True):
+        assert shapely.hausdorff_distance(true, simple) < 10 * layers.BORDER_TOLERANCE
+        assert abs(simple.area - true.area) < 0.02 * true.area
+    placed = build_dataset(load_bundled_events().events, regions, name="bundled").events
+    located = placed.dropna(subset=["latitude", "longitude", "region_id"])
+    index = {rid: i for i, rid in enumerate(regions["region_id"])}
+    inside_true = shapely.contains_xy(
+        regions.geometry.to_numpy()[[index[r] for r in located["region_id"]]],
+        located["longitude"],
+        located["latitude"],
+    )
+    inside_drawn = shapely.contains_xy(
+        [drawn[index[r]] for r in located["region_id"]], located["longitude"], located["latitude"]
+    )
+    assert (inside_drawn | ~inside_true).all(), located.loc[inside_true & ~inside_drawn, "location"]
