@@ -38,7 +38,7 @@ from geo.pipeline import (
 from geo.render import webmap
 from geo.render.htmlsafe import markdown_text
 from geo.render.listings import frame_alt_text, region_events
-from geo.render.style import COUNT_METRICS, EVENT_TYPE_COLOURS
+from geo.render.style import COUNT_METRICS, EVENT_TYPE_COLOURS, METRIC_NAMES
 from geo.render.webmap import PlayerState
 from ui import map_component
 from ui.viewstate import (
@@ -52,12 +52,8 @@ from ui.viewstate import (
 )
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
-METRIC_LABELS = {
-    "events": "Events",
-    "fatalities": "Deaths reported",
-    "onset": "Day of first protest (D+n)",
-    "diffusion": "Diffusion class",
-}
+METRIC_LABELS = {**METRIC_NAMES, "onset": "Day of first protest (D+n)"}
+"""The map's names of the metrics; the control also says what unit the onset is counted in."""
 LAYOUT_LABELS = {
     "auto": "By the event dates",
     "2022-01": "January 2022 (17)",
