@@ -20,8 +20,9 @@ from geo.analysis.aggregate import key_days
 from geo.analysis.filters import EventFilter, choices, filter_mask
 from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
-from geo.export import tables as export
+from geo.export import pictures, tables
 from geo.export.edition import edition_zip
+from geo.export.page import standalone_html
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.event_table import event_table
 from geo.io.limits import UPLOAD_LIMITS
@@ -37,8 +38,8 @@ from geo.pipeline import (
 )
 from geo.render import webmap
 from geo.render.htmlsafe import markdown_text
-from geo.render.layers import EVENT_TYPE_COLOURS
 from geo.render.listings import frame_alt_text, region_events
+from geo.render.style import COUNT_METRICS, EVENT_TYPE_COLOURS, METRIC_NAMES
 from geo.render.webmap import PlayerState
 from ui import map_component
 from ui.reconnect import rerun_after_restart
@@ -53,12 +54,8 @@ from ui.viewstate import (
 )
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
-METRIC_LABELS = {
-    "events": "Events",
-    "fatalities": "Deaths reported",
-    "onset": "Day of first protest (D+n)",
-    "diffusion": "Diffusion class",
-}
+METRIC_LABELS = {**METRIC_NAMES, "onset": "Day of first protest (D+n)"}
+"""The map's names of the metrics; the control also says what unit the onset is counted in."""
 LAYOUT_LABELS = {
     "auto": "By the event dates",
     "2022-01": "January 2022 (17)",
@@ -901,7 +898,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Cleaned event table (CSV)",
             "events.csv",
             "text/csv",
-            lambda: export.event_table_csv(
+            lambda: tables.event_table_csv(
                 event_table(dataset.events, dataset.duplicates, dataset.problems),
                 attribution=credit,
             ),
@@ -910,7 +907,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Region-day table (CSV)",
             "region-days.csv",
             "text/csv",
-            lambda: export.region_day_csv(
+            lambda: tables.region_day_csv(
                 dataset.counts,
                 dataset.regions,
                 attribution=credit,
@@ -921,25 +918,25 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Onset table (CSV)",
             "onsets.csv",
             "text/csv",
-            lambda: export.onset_csv(dataset.onsets, attribution=credit),
+            lambda: tables.onset_csv(dataset.onsets, attribution=credit),
         ),
         (
             "Region-days (GeoJSON)",
             "region-days.geojson",
             "application/geo+json",
-            lambda: export.region_days_geojson(dataset.counts, dataset.regions, attribution=credit),
+            lambda: tables.region_days_geojson(dataset.counts, dataset.regions, attribution=credit),
         ),
         (
             "This frame (PNG)",
             f"{stem}.png",
             "image/png",
-            partial(export.frame_png, *scene, day, window_days=view.window, **drawing),
+            partial(pictures.frame_png, *scene, day, window_days=view.window, **drawing),
         ),
         (
             "The whole spread (GIF)",
             "qantar-spread.gif",
             "image/gif",
-            partial(export.spread_gif, *scene, **drawing),
+            partial(pictures.spread_gif, *scene, **drawing),
         ),
         (
             "Offline map with player (HTML)",
@@ -954,13 +951,13 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             lambda: reader_edition(dataset, view),
         ),
     ]
-    if export.mp4_unavailable_reason() is None:
+    if pictures.mp4_unavailable_reason() is None:
         downloads.append(
             (
                 "The whole spread (MP4)",
                 "qantar-spread.mp4",
                 "video/mp4",
-                partial(export.spread_mp4, *scene, **drawing),
+                partial(pictures.spread_mp4, *scene, **drawing),
             )
         )
     if dataset.step == "hour":  # an animation with one frame per hour would run for minutes
@@ -981,15 +978,13 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
 
 def export_metric(metric: str) -> str:
     """PNG and GIF exports draw counts; onset and diffusion views export as event counts."""
-    return metric if metric in ("events", "fatalities") else "events"
+    return metric if metric in COUNT_METRICS else "events"
 
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
     tolls = official_tolls() if view.dataset == "bundled" else None
     m = webmap.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
-    return export.standalone_html(
-        m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution
-    )
+    return standalone_html(m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution)
 
 
 def reader_edition(dataset: Dataset, view: ViewState) -> bytes:

@@ -19,7 +19,8 @@ import pytest
 from PIL import Image
 
 import geo
-from geo.export import tables as export
+from geo.export import pictures, tables
+from geo.export.page import standalone_html
 from geo.paths import PROJECT_ROOT
 from geo.render import webmap
 
@@ -121,7 +122,7 @@ def test_payloads_come_out_of_the_map_and_its_page_literally(index, in_tmp):
 
     m = webmap.story_map(dataset, basemap=geo.load_basemap())
     page = m.get_root().render()
-    html_page = export.standalone_html(
+    html_page = standalone_html(
         webmap.story_map(dataset, basemap=None), title=dataset.name, attribution=text
     )
     from ui.map_component import prepared_args  # the dashboard's map arguments
@@ -151,19 +152,19 @@ def test_payloads_come_out_of_every_export_literally(index, in_tmp):
     credit = f"QX{text}QY"
     scene = (dataset.regions, dataset.counts, dataset.events)
 
-    onsets = pd.read_csv(io.BytesIO(export.onset_csv(dataset.onsets, attribution=credit)))
+    onsets = pd.read_csv(io.BytesIO(tables.onset_csv(dataset.onsets, attribution=credit)))
     assert set(onsets["first_place"].dropna()) == {f"QX{text}QY"}
     days = pd.read_csv(
-        io.BytesIO(export.region_day_csv(dataset.counts, dataset.regions, attribution=credit))
+        io.BytesIO(tables.region_day_csv(dataset.counts, dataset.regions, attribution=credit))
     )
     assert days["attribution"].str.startswith(f"QX{text}QY").all()
     collection = json.loads(
-        export.region_days_geojson(dataset.counts, dataset.regions, attribution=credit)
+        tables.region_days_geojson(dataset.counts, dataset.regions, attribution=credit)
     )
     assert collection["attribution"].startswith(f"QX{text}QY")
-    png = Image.open(io.BytesIO(export.frame_png(*scene, dataset.days[-1], attribution=credit)))
+    png = Image.open(io.BytesIO(pictures.frame_png(*scene, dataset.days[-1], attribution=credit)))
     assert png.text["Attribution"].startswith(f"QX{text}QY")
-    gif = Image.open(io.BytesIO(export.spread_gif(*scene, attribution=credit, width_px=320)))
+    gif = Image.open(io.BytesIO(pictures.spread_gif(*scene, attribution=credit, width_px=320)))
     assert gif.n_frames == len(dataset.days)
     assert_nothing_ran(marker_dir, in_tmp)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from geo.analysis.aggregate import MODES
-from geo.render.webmap import METRICS
+from geo.render.style import METRICS
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 WINDOW_DAYS = range(2, 15)

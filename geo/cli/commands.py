@@ -38,14 +38,12 @@ from geo.io.finish import ImportResult
 from geo.io.importers import FORMATS, read_events
 from geo.io.regions import layout_for_dates, load_regions
 from geo.paths import BUNDLED_EVENTS, REGION_LAYOUTS
+from geo.render.style import COUNT_METRICS
 
 PROG = "python -m geo"
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 EXPORTS = ("events", "region-days", "onsets", "geojson", "png", "gif", "html")
 TEXT_EXPORTS = frozenset({"events", "region-days", "onsets", "geojson", "html"})
-METRICS = ("events", "fatalities")
-"""As geo.export.tables.METRICS (not imported here: geo.export.tables pulls in folium, which only
-`export` needs)."""
 ACLED_CREDIT = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
 NO_TYPE = "(no event type)"
 """Stand-in type for rows without one, so that --all-types counts them too."""
@@ -208,7 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", metavar="YYYY-MM-DD", help="day of the png map (default: the last day)"
     )
     export.add_argument("--mode", choices=MODES, default="cumulative", help="how days add up")
-    export.add_argument("--metric", choices=METRICS, default="events", help="what colours a map")
+    export.add_argument(
+        "--metric", choices=COUNT_METRICS, default="events", help="what colours a map"
+    )
     export.add_argument(
         "--window-days", type=_positive_int, default=3, help="days of --mode window (default: 3)"
     )
@@ -561,21 +561,21 @@ class _Data:
         ]
 
     def export_bytes(self, args: argparse.Namespace) -> bytes:
-        from geo.export import tables as export  # matplotlib, folium, Pillow load only to export
+        from geo.export import page, pictures, tables  # matplotlib, folium, Pillow load only here
 
         credit = self.attribution
         if args.what == "events":
             table = event_table(self.events, self.imported.duplicates, self.imported.problems)
-            return export.event_table_csv(table, attribution=credit)
+            return tables.event_table_csv(table, attribution=credit)
         if args.what == "region-days":
-            return export.region_day_csv(self.counts, self.regions, attribution=credit)
+            return tables.region_day_csv(self.counts, self.regions, attribution=credit)
         if args.what == "onsets":
             table, _ = self.onset_table(args.origin, args.all_types)
-            return export.onset_csv(table, attribution=credit)
+            return tables.onset_csv(table, attribution=credit)
         if args.what == "geojson":
-            return export.region_days_geojson(self.counts, self.regions, attribution=credit)
+            return tables.region_days_geojson(self.counts, self.regions, attribution=credit)
         if args.what == "html":
-            return export.standalone_html(
+            return page.standalone_html(
                 self.story_map(args.origin, args.all_types),
                 title=f"Qantar: {Path(self.file).name}",
                 attribution=credit,
@@ -590,8 +590,8 @@ class _Data:
         placed = self.events[self.events["region_id"].notna()]
         if args.what == "png":
             day = _day(args.date) if args.date else self.counts["date"].max()
-            return export.frame_png(self.regions, self.counts, placed, day, **picture)
-        return export.spread_gif(self.regions, self.counts, placed, **picture)
+            return pictures.frame_png(self.regions, self.counts, placed, day, **picture)
+        return pictures.spread_gif(self.regions, self.counts, placed, **picture)
 
     def dataset(self):
         """These events as the dashboard shows them (geo.pipeline.Dataset)."""

@@ -6,7 +6,7 @@
   any day), the map, the region table for that day, the timeline and the spread charts, the
   onset table and the sources;
 - `map.html`: the map with its own player (`geo.render.webmap.story_map` through
-  `geo.export.tables.standalone_html`: every script inlined, no network);
+  `geo.export.page.standalone_html`: every script inlined, no network);
 - `vega.js`: Vega, Vega-Lite and vega-embed (vl-convert-python's offline bundle), which draw the
   charts from their Vega-Lite specs in the reader's browser.
 
@@ -31,10 +31,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.analysis.aggregate import events_per_day, values_at
 from geo.analysis.spread import spread_speed, units_affected_per_day
-from geo.export import tables as export
+from geo.export.page import standalone_html
+from geo.export.tables import ExportError, credit_lines
 from geo.pipeline import Dataset
 from geo.render import charts, webmap
-from geo.render.layers import EVENT_TYPE_COLOURS
+from geo.render.style import EVENT_TYPE_COLOURS
 from geo.render.webmap import PlayerState
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -67,16 +68,16 @@ def write_edition(
     """
     days = [pd.Timestamp(d).normalize() for d in dataset.days]
     if not days:
-        raise export.ExportError("the dataset has no days to publish")
+        raise ExportError("the dataset has no days to publish")
     opening = pd.Timestamp(day).normalize() if day is not None else days[min(4, len(days) - 1)]
     if opening not in days:
-        raise export.ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
+        raise ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     initial = PlayerState(day=days.index(opening))
     title = f"Qantar — {dataset.name}"
     pages = {
-        "map.html": export.standalone_html(
+        "map.html": standalone_html(
             webmap.story_map(dataset, basemap=basemap, initial=initial),
             title=title,
             attribution=dataset.attribution,
@@ -115,7 +116,7 @@ def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
             specs=_chart_specs(dataset, days, context, tolls),
             onsets=_onset_rows(dataset.onsets),
             sources=_sources(dataset.events),
-            credits=export.credit_lines(dataset.attribution),
+            credits=credit_lines(dataset.attribution),
             events=len(dataset.events),
             regions=len(dataset.regions),
         )

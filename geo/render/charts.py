@@ -21,9 +21,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from geo.render.style import OTHER_TYPE_COLOUR
+
 SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
-OTHER_TYPE_COLOUR = "#999999"
 DAY_SHOWN = "Day shown"
 """Description of the bold rule at the day shown (and its tooltip's title)."""
 WINDOW_FILL = "#888888"
@@ -63,7 +64,7 @@ def timeline_chart(
     - `context`: `geo.load_context()` or None; windows are shaded and bracketed, point
       milestones are rules; their labels are staggered in rows above the bars.
     - `current_date`: the day shown elsewhere (bold rule), or None.
-    - `type_colours`: event type → colour (e.g. `geo.render.layers.EVENT_TYPE_COLOURS`); other types
+    - `type_colours`: event type → colour (e.g. `geo.render.style.EVENT_TYPE_COLOURS`); other types
       are grey. `days` = (first, last) fixes the days shown, e.g. to line up with another chart.
 
     Clicking a bar selects its day in the point selection "day" (see `selected_date`).

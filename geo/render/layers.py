@@ -1,5 +1,5 @@
-"""The map's symbology and its static layers: colour classes, the base map and the basemap,
-and the regions and event points as plain GeoJSON for the day player (geo.render.webmap).
+"""The map's static layers: the base map and the basemap, and the regions and event points as
+plain GeoJSON for the day player (geo.render.webmap), styled by geo.render.style.
 
 Builders return a `folium.Map` and accept an existing one (`m=None`). Text from data (place names,
 notes, actors, sources) is never put into folium's templates here: it travels as plain strings in
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -21,56 +20,20 @@ import shapely
 
 from geo.render.assets import STREAMLIT_STATIC, AssetSource, use_local_assets
 from geo.render.htmlsafe import Verbatim
+from geo.render.style import (
+    BASEMAP_EDGE,
+    BASEMAP_FILL,
+    WATER_COLOUR,
+    colours_of_types,
+    marker_radius,
+    region_level,
+)
 
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
-WATER_COLOUR = "#d4e4ee"
-EVENT_TYPE_COLOURS = {
-    "Protests": "#0072B2",
-    "Riots": "#E69F00",
-    "Battles": "#D55E00",
-    "Violence against civilians": "#CC79A7",
-    "Explosions/Remote violence": "#000000",
-    "Strategic developments": "#009E73",
-}
-"""Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
-OTHER_TYPE_COLOUR = "#999999"
-CLASS_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
-ZERO_COLOUR = "#f4f4f4"
 ONLINE_TILES = "CartoDB positron"
 ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
 """The page's viewport: fits the screen and leaves pinch-zoom to the reader (WCAG 1.4.4)."""
 _VIEWPORT_TAG = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*>", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Bins:
-    """Upper edges of the colour classes; values above the last edge take the last colour."""
-
-    edges: tuple[float, ...]
-    metric: str
-
-    def colour(self, value: float) -> str:
-        if not value or value <= 0:
-            return ZERO_COLOUR
-        position = int(np.searchsorted(self.edges, value, side="left"))
-        return CLASS_COLOURS[min(position, len(CLASS_COLOURS) - 1)]
-
-    def labels(self) -> list[tuple[str, str]]:
-        rows = [(ZERO_COLOUR, "0")]
-        lower = 1
-        for colour, upper in zip(CLASS_COLOURS, self.edges, strict=False):
-            upper = int(upper)
-            rows.append((colour, f"{lower}" if upper == lower else f"{lower}–{upper}"))
-            lower = upper + 1
-        rows[-1] = (rows[-1][0], f"{rows[-1][1].split('–')[0]}+")
-        return rows
-
-
-def value_bins(maximum: float, metric: str) -> Bins:
-    """Roughly geometric classes up to `maximum`, fixed for a whole playback so days compare."""
-    maximum = max(int(np.ceil(maximum)), 1)
-    edges = sorted({max(1, round(maximum ** (i / len(CLASS_COLOURS)))) for i in range(1, 7)})
-    return Bins(tuple(float(e) for e in edges), metric)
 
 
 class ZoomableMap(folium.Map):
@@ -123,8 +86,8 @@ def add_basemap(neighbours: gpd.GeoDataFrame, m: folium.Map | None = None) -> fo
         neighbours[["geometry"]].to_json(),  # geometry only: nothing of it is shown as text
         name="Neighbouring countries",
         style_function=lambda _: {
-            "fillColor": "#e8e4dc",
-            "color": "#b8b2a6",
+            "fillColor": BASEMAP_FILL,
+            "color": BASEMAP_EDGE,
             "weight": 0.6,
             "fillOpacity": 1,
         },
@@ -167,22 +130,15 @@ def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict
     points = gpd.GeoDataFrame(
         {
             "day": _frame_index(located["event_date"], frames),
-            "colour": [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in located["event_type"]],
-            "approximate": (located["geo_precision"].fillna(1) >= 3).to_numpy(dtype=bool),
-            "radius": marker_radius(located["fatalities"]),
+            "colour": colours_of_types(located["event_type"]),
+            "approximate": region_level(located["geo_precision"]),
+            "radius": marker_radius(located["fatalities"]).round(1).tolist(),
             **_event_texts(located),
         },
         geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
         crs="EPSG:4326",
     )
     return json.loads(points.to_json(drop_id=True))
-
-
-def marker_radius(fatalities: pd.Series) -> list[float]:
-    """Circle radius in pixels: 4, growing with the square root of the reported deaths."""
-    return (
-        (4 + 2.5 * np.sqrt(fatalities.astype("Float64").fillna(0).astype(float))).round(1).tolist()
-    )
 
 
 def _frame_index(dates: pd.Series, frames: Sequence[pd.Timestamp]) -> list[int]:

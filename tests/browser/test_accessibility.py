@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo.export import tables as export
+from geo.export.page import standalone_html
 from geo.pipeline import build_dataset
 from geo.render import webmap
 from tests.browser.conftest import PROJECT_ROOT, wait_for_app
@@ -52,7 +52,7 @@ def snapshot_file(tmp_path_factory) -> Path:
         bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
     )
     m = webmap.story_map(dataset, basemap=geo.load_basemap())
-    page = export.standalone_html(m, title="Qantar: Kazakhstan, January 2022")
+    page = standalone_html(m, title="Qantar: Kazakhstan, January 2022")
     target = tmp_path_factory.mktemp("snapshot") / "qantar.html"
     target.write_text(page, encoding="utf-8")
     return target

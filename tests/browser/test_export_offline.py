@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 import geo
-from geo.export import tables as export
+from geo.export.page import standalone_html
 from geo.pipeline import build_dataset
 from geo.render import webmap
 
@@ -22,7 +22,7 @@ def story_page() -> str:
         bundled.events, geo.load_regions("2022-01"), name=bundled.file, problems=bundled.problems
     )
     m = webmap.story_map(dataset, basemap=geo.load_basemap())
-    return export.standalone_html(m, title="Qantar: Kazakhstan, January 2022", attribution=ACLED)
+    return standalone_html(m, title="Qantar: Kazakhstan, January 2022", attribution=ACLED)
 
 
 def test_standalone_story_plays_offline_from_a_file(story_page, tmp_path, browser):

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 import geo
 from geo.analysis.aggregate import key_days
 from geo.analysis.filters import EventFilter, filter_mask
-from geo.export import tables as export
+from geo.export.page import standalone_html
 from geo.pipeline import by_hour, restrict_dataset
 from geo.render import webmap
 from geo.render.listings import frame_alt_text
@@ -364,7 +364,7 @@ def test_the_html_snapshot_draws_what_geo_computes(browser, bundled, metric, tmp
         state = webmap.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
         m = webmap.story_map(bundled, basemap=geo.load_basemap(), initial=state)
         path = tmp_path / f"snapshot-{mode}.html"
-        path.write_text(export.standalone_html(m, title="Snapshot"), encoding="utf-8")
+        path.write_text(standalone_html(m, title="Snapshot"), encoding="utf-8")
         page.goto(path.as_uri())
         expect(page.locator("path.qantar-region")).to_have_count(len(bundled.regions))
         where = f"snapshot, {metric}, {mode}"
@@ -405,7 +405,7 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
 def test_on_a_phone_the_player_leaves_the_zoom_buttons_free(browser, bundled, tmp_path):
     m = webmap.story_map(bundled, basemap=None, initial=webmap.PlayerState(day=4))
     path = tmp_path / "phone.html"
-    path.write_text(export.standalone_html(m, title="Phone"), encoding="utf-8")
+    path.write_text(standalone_html(m, title="Phone"), encoding="utf-8")
     page = browser.new_page(viewport={"width": 360, "height": 640}, is_mobile=True)
     page.route(
         "**/*",

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from geo.cli import commands as cli
-from geo.export.tables import METRICS
+from geo.render.style import COUNT_METRICS
 from tests.paths import FIXTURES, ROOT
 
 ACLED_FIXTURE = FIXTURES / "acled_current.csv"
@@ -295,7 +295,7 @@ def test_text_exports_can_go_to_stdout(capsys):
 
 
 def test_metric_choices_match_what_the_pictures_can_show():
-    assert cli.METRICS == METRICS
+    assert cli.COUNT_METRICS == COUNT_METRICS
 
 
 def test_png_export_takes_the_day_mode_and_metric(capsys, tmp_path):

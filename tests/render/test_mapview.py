@@ -9,7 +9,7 @@ import pytest
 
 from geo.paths import VENDOR_DIR
 from geo.pipeline import build_dataset
-from geo.render import layers, webmap
+from geo.render import layers, style, webmap
 from geo.render.assets import STREAMLIT_STATIC, VENDORED_FILES
 
 XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
@@ -44,19 +44,19 @@ def test_map_asks_only_for_local_assets(three_squares):
 
 
 def test_region_colours_follow_the_classes(events, three_squares):
-    bins = layers.value_bins(8, "events")
-    assert bins.colour(0) == layers.ZERO_COLOUR
-    assert bins.colour(1) == layers.CLASS_COLOURS[0]
-    assert bins.colour(8) == layers.CLASS_COLOURS[-1]
+    bins = style.value_bins(8, "events")
+    assert bins.colour(0) == style.ZERO_COLOUR
+    assert bins.colour(1) == style.CLASS_COLOURS[0]
+    assert bins.colour(8) == style.CLASS_COLOURS[-1]
     payload = webmap.player_payload(build_dataset(events, three_squares, name="hand.csv"))
-    assert payload["colours"] == list(layers.CLASS_COLOURS)
+    assert payload["colours"] == list(style.CLASS_COLOURS)
     assert [f["properties"]["region_id"] for f in payload["regions"]["features"]] == ["a", "b", "c"]
 
 
 def test_bins_cover_the_maximum_with_labels():
-    bins = layers.value_bins(40, "events")
+    bins = style.value_bins(40, "events")
     assert bins.edges[-1] == 40
-    assert bins.labels()[0] == (layers.ZERO_COLOUR, "0")
+    assert bins.labels()[0] == (style.ZERO_COLOUR, "0")
     assert bins.labels()[-1][1].endswith("+")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from geo.export import tables as export
+from geo.export.page import standalone_html
 from geo.render import layers
 
 VIEWPORTS = re.compile(r"<meta\s+name=[\"']viewport[\"'][^>]*content=[\"']([^\"']*)", re.I)
@@ -26,6 +26,6 @@ def test_rendering_a_map_twice_keeps_one_zoomable_viewport():
 
 
 def test_the_html_snapshot_is_zoomable_and_says_it_is_in_english():
-    page = export.standalone_html(layers.base_map(), title="Qantar")
+    page = standalone_html(layers.base_map(), title="Qantar")
     assert re.search(r"<html\b[^>]*>", page).group(0) == '<html lang="en">'
     assert VIEWPORTS.findall(page) == ["width=device-width, initial-scale=1"]

