@@ -56,8 +56,7 @@ class Dataset:
     file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The file's columns with a few values each (ImportResult.file_columns)."""
     format: str | None = None
-    """How the file was read (one of geo.io.importers.FORMATS; "csv" for the bundled record), if
-    `load_dataset` read it."""
+    """How the file was read (ImportResult.format; "csv" for the bundled record)."""
     layout: str | None = None
     """The boundary layout the events are placed in (a REGION_LAYOUTS name or a GeoJSON path),
     if `load_dataset` chose it."""
@@ -198,6 +197,7 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         duplicates=result.duplicates,
         mapping=dict(result.mapping),
         file_columns=dict(result.file_columns),
+        format=result.format,
     )
 
 
@@ -241,7 +241,7 @@ def load_dataset(
     on_stage(f"Placing {len(imported.events):,} events of {name} in regions…")
     chosen = _layout_of(layout, imported.events)
     dataset = dataset_from_import(imported, load_regions(chosen), name=name)
-    return replace(dataset, format=imported.format, layout=chosen)
+    return replace(dataset, layout=chosen)
 
 
 def acled_attribution(accessed: dt.date | None = None) -> str:

@@ -90,10 +90,6 @@ class ValidatedEvents:
     problems: tuple[Problem, ...]
     file: str
 
-    @property
-    def rows_read(self) -> int:
-        return len(self.events) + len({p.row for p in self.problems if p.row is not None})
-
 
 def validate_events(raw: pd.DataFrame, file: str, *, strict_types: bool = False) -> ValidatedEvents:
     """Coerce a raw table (strings or parsed values) to the canonical event table.
