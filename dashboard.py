@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import geo
-from geo.analysis.aggregate import key_days
+from geo.analysis.aggregate import deaths_per_day, key_days
 from geo.analysis.filters import EventFilter, choices, filter_mask
 from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
@@ -30,9 +30,10 @@ from geo.io.mapping import mapping_from_table, mapping_table
 from geo.io.uploads import read_upload
 from geo.pipeline import (
     Dataset,
-    build_dataset,
     by_hour,
     has_times,
+    load_dataset,
+    read_counts,
     restrict_dataset,
     with_unrest_types,
 )
@@ -85,12 +86,7 @@ DATE_ORDERS = {
 @st.cache_resource(show_spinner="Loading the January 2022 record…", max_entries=len(LAYOUT_LABELS))
 def bundled_dataset(layout: str) -> Dataset:
     """The bundled record on the chosen boundaries ("auto": those in force on its dates)."""
-    bundled = geo.load_bundled_events()
-    if layout == "auto":
-        layout = geo.layout_for_dates(bundled.events["event_date"])
-    return build_dataset(
-        bundled.events, geo.load_regions(layout), name=bundled.file, problems=bundled.problems
-    )
+    return load_dataset(None, layout)
 
 
 @st.cache_resource(show_spinner=False)
@@ -295,9 +291,8 @@ def uploaded_dataset_ui(
 
 
 def placed_label(upload, dataset: Dataset) -> str:
-    placed = int(dataset.events["region_id"].notna().sum())
-    rows = len(dataset.events) + len(dataset.problems)
-    return f"{markdown_text(upload.name)}: {placed:,} of {rows:,} rows placed"
+    counts = read_counts(dataset)
+    return f"{markdown_text(upload.name)}: {counts.placed:,} of {counts.rows_read:,} rows placed"
 
 
 def corrected_columns(upload) -> dict[str, str] | None:
@@ -764,13 +759,8 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
 # rerun adds only the day shown (geo.with_day_shown).
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
-    days = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
-    per_day = geo.events_per_day(days)
-    deaths = (
-        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
-        .groupby("date", as_index=False)["fatalities"]
-        .sum()
-    )
+    per_day = geo.events_per_day(dataset.events)
+    deaths = deaths_per_day(dataset.counts)
     context = bundled_context() if with_context else None
     span = (dataset.days[0].normalize(), dataset.days[-1].normalize())  # every day a view shows
     chart = geo.timeline_chart(
@@ -847,17 +837,16 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
 
 def report_ui(dataset: Dataset) -> None:
     st.subheader(f"Data: {markdown_text(dataset.name)}")
-    methods = dataset.events["place_method"].value_counts()
-    placed = int(dataset.events["region_id"].notna().sum())
-    duplicates = dataset.duplicates if dataset.duplicates is not None else ()
+    counts = read_counts(dataset)
     st.write(
-        f"{len(dataset.events) + len(dataset.problems) + len(duplicates)} rows read · "
-        f"{len(dataset.events)} loaded · {placed} placed in a region · "
-        f"{len(dataset.problems)} rejected · {len(dataset.unplaced)} not placed · "
-        f"{len(duplicates)} duplicates counted once"
+        f"{counts.rows_read} rows read · {counts.loaded} loaded · {counts.placed} placed in a "
+        f"region · {counts.rejected} rejected · {counts.unplaced} not placed · "
+        f"{counts.duplicates} duplicates counted once"
     )
     st.dataframe(
-        methods.rename("events").rename_axis("placed by").reset_index(),
+        pd.DataFrame(
+            {"placed by": list(counts.placed_by), "events": list(counts.placed_by.values())}
+        ),
         hide_index=True,
         key="place_methods",
     )
@@ -876,9 +865,9 @@ def report_ui(dataset: Dataset) -> None:
             width="stretch",
             key="unplaced",
         )
-    if len(duplicates):
+    if counts.duplicates:
         st.markdown("**Duplicates**, each counted once with the row it repeats:")
-        st.dataframe(duplicates, hide_index=True, width="stretch", key="duplicates")
+        st.dataframe(dataset.duplicates, hide_index=True, width="stretch", key="duplicates")
 
 
 def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:

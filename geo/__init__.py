@@ -5,6 +5,7 @@ Imports no Streamlit; the dashboard is a thin adapter over these functions.
 
 from geo.analysis.aggregate import (
     MODES,
+    deaths_per_day,
     events_per_day,
     region_day_counts,
     region_day_type_counts,
@@ -47,7 +48,14 @@ from geo.io.regions import (
 from geo.io.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
 from geo.io.sniffing import detect_format
 from geo.io.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
-from geo.pipeline import Dataset, build_dataset, dataset_from_import
+from geo.pipeline import (
+    Dataset,
+    ReadCounts,
+    build_dataset,
+    dataset_from_import,
+    load_dataset,
+    read_counts,
+)
 from geo.render.charts import (
     SELECTION_NAME,
     inline_data,
@@ -79,6 +87,7 @@ __all__ = [
     "PlacedEvents",
     "Problem",
     "QantarError",
+    "ReadCounts",
     "RegionDataError",
     "SpreadFit",
     "UnknownLayoutError",
@@ -89,6 +98,7 @@ __all__ = [
     "build_dataset",
     "check_regions",
     "dataset_from_import",
+    "deaths_per_day",
     "detect_format",
     "diffusion_classes",
     "events_per_day",
@@ -98,6 +108,7 @@ __all__ = [
     "load_basemap",
     "load_bundled_events",
     "load_context",
+    "load_dataset",
     "load_disputes",
     "load_events_csv",
     "load_official_tolls",
@@ -109,6 +120,7 @@ __all__ = [
     "onsets",
     "origin_of_event",
     "place_events",
+    "read_counts",
     "read_events",
     "region_day_counts",
     "region_day_type_counts",

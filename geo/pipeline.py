@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -13,11 +15,16 @@ import pandas as pd
 
 from geo.analysis.aggregate import region_day_counts
 from geo.analysis.join import DEFAULT_TOLERANCE_KM
-from geo.analysis.placing import place_events
+from geo.analysis.placing import PLACE_METHODS, place_events
 from geo.analysis.spread import diffusion_classes, onsets, spread_tree
-from geo.errors import Problem
+from geo.errors import EventDataError, Problem
 from geo.io.acled import ACLED_ATTRIBUTION
+from geo.io.bundled import load_bundled_events
 from geo.io.finish import ImportResult
+from geo.io.importers import read_events
+from geo.io.limits import ImportLimits
+from geo.io.regions import layout_for_dates, load_regions
+from geo.paths import BUNDLED_EVENTS
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,14 @@ class Dataset:
     """How the file's columns were read (ImportResult.mapping); empty for the bundled record."""
     file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The file's columns with a few values each (ImportResult.file_columns)."""
+    format: str | None = None
+    """How the file was read (ImportResult.format; "csv" for the bundled record)."""
+    layout: str | None = None
+    """The boundary layout the events are placed in (a REGION_LAYOUTS name or a GeoJSON path),
+    if `load_dataset` chose it."""
+    bundled: bool = False
+    """Whether these are the bundled January 2022 record's events (its context and official
+    tolls belong with it, and no other data's)."""
 
     @property
     def days(self) -> list[pd.Timestamp]:
@@ -177,14 +192,123 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         name=name,
         problems=result.problems,
         notes=result.notes,
-        attribution=ACLED_ATTRIBUTION if result.format == "acled" else None,
+        attribution=acled_attribution() if result.format == "acled" else None,
     )
     return replace(
         dataset,
         duplicates=result.duplicates,
         mapping=dict(result.mapping),
         file_columns=dict(result.file_columns),
+        format=result.format,
     )
+
+
+def load_dataset(
+    source: str | Path | bytes | None = None,
+    layout: str = "auto",
+    *,
+    name: str | None = None,
+    format: str = "auto",
+    mapping: Mapping[str, str] | None = None,
+    date_order: str | None = None,
+    limits: ImportLimits | None = None,
+    on_stage: Callable[[str], None] = lambda _: None,
+) -> Dataset:
+    """The one recipe from an event source to a Dataset: read, place in `layout`, count, trace.
+
+    `source` is None for the bundled January 2022 record (its file's path means it too), or an
+    event file: a path, or its bytes with their file `name`. `layout` is a bundled layout's name,
+    a GeoJSON path, or "auto": the layout in force on the events' dates. `format`, `mapping`,
+    `date_order` and `limits` say how to read a file (geo.io.importers.read_events); the bundled
+    record is read one way only (geo.io.bundled.load_bundled_events), so they must be left
+    unset for it. `on_stage` hears a short line when placing starts, for a progress message.
+    """
+    if _is_bundled(source):
+        if format != "auto" or mapping or date_order is not None:
+            raise EventDataError.of_file(
+                BUNDLED_EVENTS.name,
+                "the bundled record is read one way: a format, column mapping or date order "
+                "applies to an event file of your own",
+            )
+        return _bundled_dataset(layout, on_stage)
+    name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    imported = read_events(
+        source,
+        format=format,
+        mapping=dict(mapping) if mapping else None,
+        name=name,
+        limits=limits,
+        date_order=date_order,
+    )
+    on_stage(f"Placing {len(imported.events):,} events of {name} in regions…")
+    chosen = _layout_of(layout, imported.events)
+    dataset = dataset_from_import(imported, load_regions(chosen), name=name)
+    return replace(dataset, layout=chosen)
+
+
+def acled_attribution(accessed: dt.date | None = None) -> str:
+    """ACLED's required credit with the date of access (default: today), as every map and
+    export of ACLED data carries it."""
+    return f"{ACLED_ATTRIBUTION}, accessed {(accessed or dt.date.today()).isoformat()}"
+
+
+@dataclass(frozen=True)
+class ReadCounts:
+    """How the rows of a dataset's file fared, as the reports (dashboard and CLI) give them."""
+
+    rows_read: int
+    """Data rows of the file: loaded, rejected, or counted once as a duplicate of another."""
+    loaded: int
+    placed: int
+    rejected: int
+    """Rows not loaded for their problems (a row with two problems is one row)."""
+    unplaced: int
+    duplicates: int
+    placed_by: dict[str, int]
+    """Placed rows per method (geo.analysis.placing.PLACE_METHODS order; methods used only)."""
+
+
+def read_counts(dataset: Dataset) -> ReadCounts:
+    """Rows read, loaded, placed (by method), rejected, unplaced and duplicates of `dataset`.
+
+    A row is counted once however many problems it has, and a loaded row with a problem in one
+    of its values (the bundled record's unreadable time of day) is loaded, not rejected.
+    """
+    events = dataset.events
+    loaded_rows = set(events["source_row"])
+    duplicates = dataset.duplicates if dataset.duplicates is not None else events.iloc[:0]
+    rejected_rows = {p.row for p in dataset.problems if p.row is not None} - loaded_rows
+    placed = events["region_id"].notna()
+    methods = events.loc[placed, "place_method"].value_counts()
+    return ReadCounts(
+        rows_read=len(loaded_rows | set(duplicates.get("source_row", ())) | rejected_rows),
+        loaded=len(events),
+        placed=int(placed.sum()),
+        rejected=len(rejected_rows),
+        unplaced=len(dataset.unplaced),
+        duplicates=len(duplicates),
+        placed_by={m: int(methods[m]) for m in PLACE_METHODS if methods.get(m)},
+    )
+
+
+def _is_bundled(source: str | Path | bytes | None) -> bool:
+    if source is None:
+        return True
+    return isinstance(source, str | Path) and Path(source).resolve() == BUNDLED_EVENTS.resolve()
+
+
+def _bundled_dataset(layout: str, on_stage: Callable[[str], None]) -> Dataset:
+    bundled = load_bundled_events()
+    on_stage(f"Placing {len(bundled.events):,} events of {bundled.file} in regions…")
+    chosen = _layout_of(layout, bundled.events)
+    dataset = build_dataset(
+        bundled.events, load_regions(chosen), name=bundled.file, problems=bundled.problems
+    )
+    return replace(dataset, format="csv", layout=chosen, bundled=True)
+
+
+def _layout_of(layout: str, events: pd.DataFrame) -> str:
+    return layout_for_dates(events["event_date"]) if layout == "auto" else layout
 
 
 def _derived_fingerprint(base: str, how: str, detail: bytes = b"") -> str:

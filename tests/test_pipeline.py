@@ -1,14 +1,35 @@
-"""From events to a dataset, stepped by day or by hour."""
+"""From events to a dataset (the one recipe, load_dataset), stepped by day or by hour."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import pytest
 
 from geo.analysis.aggregate import values_at
-from geo.pipeline import build_dataset, by_hour, has_times, restrict_dataset
+from geo.errors import EventDataError
+from geo.io.acled import ACLED_ATTRIBUTION
+from geo.paths import BUNDLED_EVENTS
+from geo.pipeline import (
+    acled_attribution,
+    build_dataset,
+    by_hour,
+    has_times,
+    load_dataset,
+    read_counts,
+    restrict_dataset,
+)
 from geo.render.listings import frame_alt_text, region_events
 from geo.render.webmap import player_payload
+from tests.paths import FIXTURES
+
+TWO_PROBLEMS_IN_ONE_ROW = (
+    b"event_date,event_type,location,latitude,longitude,fatalities\n"
+    b"2022-01-04,Protests,Aktobe,50.2797,57.2072,2\n"
+    b"2022-01-05,Protests,Atyrau,95,51.8843,many\n"
+)
+"""Two data rows; the second has two problems (latitude and fatalities)."""
 
 
 @pytest.fixture
@@ -105,3 +126,34 @@ def test_each_filter_of_a_dataset_has_its_own_fingerprint(timed):
     assert only_a.fingerprint != timed.fingerprint
     assert restrict_dataset(timed, keep_a, label="other").fingerprint == only_a.fingerprint
     assert by_hour(only_a).fingerprint != by_hour(only_b).fingerprint
+
+
+def test_a_row_with_two_problems_is_one_row_read():
+    dataset = load_dataset(TWO_PROBLEMS_IN_ONE_ROW, name="two.csv")
+    assert [(p.row, p.column) for p in dataset.problems] == [(2, "latitude"), (2, "fatalities")]
+    counts = read_counts(dataset)
+    assert (counts.rows_read, counts.loaded, counts.placed, counts.rejected) == (2, 1, 1, 1)
+    assert counts.placed_by == {"coordinates": 1}
+    assert (dataset.format, dataset.layout, dataset.bundled) == ("csv", "2022-01", False)
+
+
+def test_the_bundled_record_is_read_one_way_whether_named_or_not():
+    default = load_dataset()
+    by_path = load_dataset(BUNDLED_EVENTS, "auto")
+    assert list(default.events.columns) == list(by_path.events.columns)
+    assert default.fingerprint == by_path.fingerprint
+    assert {"disputes", "event_time", "event_datetime"} <= set(default.events.columns)
+    assert (default.bundled, default.layout, default.attribution) == (True, "2022-01", None)
+    assert read_counts(default).rows_read == len(pd.read_csv(BUNDLED_EVENTS))
+    with pytest.raises(EventDataError, match="the bundled record is read one way"):
+        load_dataset(None, format="acled")
+
+
+def test_an_acled_file_is_credited_to_acled_with_the_date_of_access():
+    dataset = load_dataset(FIXTURES / "acled_current.csv")
+    assert dataset.format == "acled"
+    assert (
+        dataset.attribution
+        == acled_attribution()
+        == (f"{ACLED_ATTRIBUTION}, accessed {dt.date.today().isoformat()}")
+    )

@@ -87,14 +87,23 @@ def values_at(
 
 
 def events_per_day(joined: pd.DataFrame) -> pd.DataFrame:
-    """National events per day and type, for the timeline strip."""
+    """National events per day and type, for the timeline strip; an event of an hourly frame
+    counts in its day."""
+    days = joined.assign(event_date=joined["event_date"].dt.normalize())
     return (
-        joined.groupby(["event_date", "event_type"], observed=True)
+        days.groupby(["event_date", "event_type"], observed=True)
         .size()
         .rename("events")
         .reset_index()
         .rename(columns={"event_date": "date"})
     )
+
+
+def deaths_per_day(counts: pd.DataFrame) -> pd.DataFrame:
+    """National reported deaths per day (date, fatalities) of a region-day or region-hour table:
+    the timeline's ◆, hourly frames summed into their day."""
+    days = counts.assign(date=counts["date"].dt.normalize())
+    return days.groupby("date", as_index=False)["fatalities"].sum()
 
 
 def _day_range(dates: pd.Series) -> pd.DatetimeIndex:

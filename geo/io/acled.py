@@ -12,10 +12,9 @@ from geo.io.mapping import checked_mapping
 from geo.io.sources import Source
 from geo.io.tables import RawEvents, read_table
 
-ACLED_ATTRIBUTION = (
-    "ACLED data: ACLED's terms of use require attribution - cite the Armed Conflict Location & "
-    "Event Data Project (ACLED), www.acleddata.com, with the date of access."
-)
+ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
+"""ACLED's credit, which its terms of use require with the date of access on every use of the
+data (geo.pipeline.acled_attribution adds the date)."""
 ACLED_COLUMNS = {
     "event_id_cnty": ("event_id_cnty", "data_id"),
     "event_date": ("event_date",),

@@ -93,10 +93,6 @@ class ValidatedEvents:
     """Which rows of the table validated passed (a boolean mask over them, in order): selects
     what the caller holds alongside those rows."""
 
-    @property
-    def rows_read(self) -> int:
-        return len(self.events) + len({p.row for p in self.problems if p.row is not None})
-
 
 def validate_events(
     raw: pd.DataFrame,

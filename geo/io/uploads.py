@@ -19,10 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo.errors import EventDataError, QantarError
-from geo.io.importers import read_events
 from geo.io.limits import ImportLimits, LimitError, refuse
-from geo.io.regions import layout_for_dates, load_regions
-from geo.pipeline import Dataset, dataset_from_import
+from geo.pipeline import Dataset, load_dataset
 
 _log = logging.getLogger(__name__)
 _ONE_AT_A_TIME = threading.Lock()
@@ -159,13 +157,15 @@ def _send_error(sender, error: Exception) -> None:
 def _read_and_place(
     content, name, layout, limits, sender, date_order=None, mapping=None
 ) -> Dataset:
-    imported = read_events(
-        content, name=name, limits=limits, date_order=date_order, mapping=mapping
+    return load_dataset(
+        content,
+        layout,
+        name=name,
+        limits=limits,
+        date_order=date_order,
+        mapping=mapping,
+        on_stage=lambda line: sender.send(("stage", line)),
     )
-    sender.send(("stage", f"Placing {len(imported.events):,} events of {name} in regions…"))
-    if layout == "auto":
-        layout = layout_for_dates(imported.events["event_date"])
-    return dataset_from_import(imported, load_regions(layout), name=name)
 
 
 def _forkserver() -> multiprocessing.context.BaseContext:

@@ -61,3 +61,16 @@ def test_the_report_lists_the_duplicates_of_a_one_row_per_actor_export():
     (table,) = [d.value for d in at.dataframe if "duplicate_of" in d.value.columns]
     assert table["source_row"].tolist() == [3, 5, 6]
     assert table["duplicate_of"].tolist() == [2, 4, 4]
+
+
+def test_the_report_counts_a_row_with_two_problems_once():
+    """Two data rows, the second with two problems: two rows read (it said three)."""
+    at = uploaded(
+        "two.csv",
+        b"event_date,event_type,location,latitude,longitude,fatalities\n"
+        b"2022-01-04,Protests,Aktobe,50.2797,57.2072,2\n"
+        b"2022-01-05,Protests,Atyrau,95,51.8843,many\n",
+    )
+    assert not at.exception
+    assert any("2 rows read · 1 loaded" in m.value and "1 rejected" in m.value
+               for m in at.markdown)  # fmt: skip

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo.cli import commands as cli
+from geo.cli.commands import main
 from geo.export.edition import FILES, edition_zip, write_edition
 from geo.pipeline import build_dataset
 
@@ -110,11 +110,11 @@ def test_data_text_is_escaped_everywhere_and_only_web_links_are_linked(bundled, 
 
 
 def test_publish_command_writes_the_folder_for_a_day(tmp_path, capsys):
-    status = cli.main(["publish", "--out", str(tmp_path / "site"), "--date", "2022-01-08"])
+    status = main(["publish", "--out", str(tmp_path / "site"), "--date", "2022-01-08"])
     assert status == 0
     assert page_data((tmp_path / "site" / "index.html").read_text())["opening"] == "2022-01-08"
     assert "Wrote" in capsys.readouterr().out
-    assert cli.main(["publish", "--out", str(tmp_path / "x"), "--date", "2023-01-01"]) == 2
+    assert main(["publish", "--out", str(tmp_path / "x"), "--date", "2023-01-01"]) == 2
     assert "not one of the data's days" in capsys.readouterr().err
 
 

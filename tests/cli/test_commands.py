@@ -1,4 +1,4 @@
-"""The command line: in-process `main([...])` with capsys, and one real `python -m geo` run."""
+"""The commands: in-process `main([...])` with capsys, and one real `python -m geo` run."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.cli import commands as cli
-from geo.render.style import COUNT_METRICS
+from geo.cli.commands import main
+from geo.io.acled import ACLED_ATTRIBUTION
 from tests.paths import FIXTURES, ROOT
 
 ACLED_FIXTURE = FIXTURES / "acled_current.csv"
@@ -37,7 +37,7 @@ BAD_CSV = (
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
+    status = main(list(argv))
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -184,6 +184,33 @@ def test_validate_json_follows_the_contract(capsys, bad_csv):
     assert isinstance(report["notes"], list)
 
 
+def test_validate_counts_a_row_with_two_problems_once(capsys, tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_bytes(
+        b"event_date,event_type,location,latitude,longitude,fatalities\n"
+        b"2022-01-04,Protests,Aktobe,50.2797,57.2072,2\n"
+        b"2022-01-05,Protests,Atyrau,95,51.8843,many\n"
+    )
+    status, out, err = run(capsys, "validate", str(path), "--json")
+    assert status == 1
+    assert "2 problem(s) in 1 row(s)" in err
+    report = json.loads(out)
+    assert (report["rows_read"], report["rows_loaded"], len(report["problems"])) == (2, 1, 2)
+
+
+def test_the_command_line_loads_no_map_or_picture_library_unless_exporting():
+    code = (
+        "import contextlib, io, sys\n"
+        "from geo.cli.commands import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['summary', '--json']) == 0\n"
+        "loaded = {'folium', 'matplotlib', 'streamlit'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
 def test_validate_lists_unplaced_rows_with_their_reason(capsys, tmp_path):
     path = tmp_path / "nowhere.csv"
     path.write_text("event_date,location\n2022-01-05,Narnia\n2022-01-05,Aktau\n", "utf-8")
@@ -283,7 +310,7 @@ def test_export_of_an_acled_file_carries_acled_attribution(capsys, tmp_path):
     )
     assert status == 0
     report = json.loads(out)
-    assert report["attribution"].startswith(cli.ACLED_CREDIT + ", accessed ")
+    assert report["attribution"].startswith(ACLED_ATTRIBUTION + ", accessed ")
     table = pd.read_csv(out_path)
     assert table["attribution"].str.contains("www.acleddata.com").all()
 
@@ -292,10 +319,6 @@ def test_text_exports_can_go_to_stdout(capsys):
     status, out, _ = run(capsys, "export", "--what", "geojson")
     assert status == 0
     assert len(json.loads(out)["features"]) == 17
-
-
-def test_metric_choices_match_what_the_pictures_can_show():
-    assert cli.COUNT_METRICS == COUNT_METRICS
 
 
 def test_png_export_takes_the_day_mode_and_metric(capsys, tmp_path):
