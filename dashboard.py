@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pandas as pd
 import pyarrow as pa
@@ -75,6 +75,8 @@ MAP_HEIGHT = 600
 FRAME_DISPLAY = {"day": "DD MMM YYYY", "hour": "DD MMM YYYY HH:00"}
 """How a date column shows a frame's time: days, or hours when stepping by hour."""
 PROBLEMS_SHOWN = 200
+LINK_SAFE = ":/?&=%#+,.-_~"
+"""Characters a shared link keeps as they are inside a Markdown link; any other is escaped."""
 DATE_ORDERS = {
     "auto": "as the file says",
     DAY_FIRST: "day first (5 January)",
@@ -586,12 +588,14 @@ def current_view(date, mode, window, metric, arrows, online_tiles, chosen) -> Vi
 
 # ---- the map and what sits beside it -------------------------------------------------------
 def share_ui(query: dict[str, str]) -> None:
-    """The link to this view, with a copy button (the address bar holds the same link)."""
+    """The link to this view (the address bar holds the same link). A Markdown link, not
+    `st.code`: the code block's highlighter is 1.5 MB of JavaScript that every reader would
+    load before the map (BENCHMARKS.md, "Page open")."""
     base = (st.context.url or "").split("?")[0]
     link = f"{base}?{urlencode(query)}" if query else base
     with st.sidebar:
         st.caption("Link to this view")
-        st.code(link, language=None, wrap_lines=True)
+        st.markdown(f"[{markdown_text(link)}]({quote(link, safe=LINK_SAFE)})")
 
 
 def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:
