@@ -780,7 +780,7 @@ def units_affected_spec(dataset: Dataset) -> dict:
 
 @st.cache_data(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def onset_distance_spec(dataset: Dataset) -> dict:
-    return geo.onset_distance_chart(dataset.onsets, geo.spread_speed(dataset.onsets)).to_dict()
+    return geo.onset_distance_chart(dataset.onsets, dataset.fit, dataset.origin).to_dict()
 
 
 @st.cache_data(show_spinner=False)
@@ -805,8 +805,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
         st.vega_lite_chart(spec, width="stretch")
     with right:
         st.vega_lite_chart(geo.inline_data(onset_distance_spec(dataset)), width="stretch")
-    origin = dataset.onsets.attrs.get("origin")
-    if origin is not None:
+    if (origin := dataset.origin) is not None:
         st.caption(
             f"Origin: {origin.label}, {origin.date:%d %b %Y} (the earliest protest, riot "
             "or clash). Regions without a dated protest have no onset."
@@ -904,7 +903,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Onset table (CSV)",
             "onsets.csv",
             "text/csv",
-            lambda: export.onset_csv(dataset.onsets, attribution=credit),
+            lambda: export.onset_csv(dataset.onsets, dataset.origin, attribution=credit),
         ),
         (
             "Region-days (GeoJSON)",

@@ -129,7 +129,8 @@ def onsets(
 
     Units never affected have missing values in all of these. Rows come in onset order (ties in
     `placed` order), then the unaffected units in `regions` order. `origin` defaults to
-    `default_origin(placed, event_types)`; the origin used is also kept in `.attrs["origin"]`.
+    `default_origin(placed, event_types)`; a caller that needs the origin (to name it beside the
+    table) chooses it first and passes it in: the table itself is plain data.
     """
     types = _types_or_unrest(event_types, placed)
     _check_placed(placed, regions)
@@ -139,9 +140,7 @@ def onsets(
         origin = default_origin(placed, types)
     first = _first_events(_considered(placed, types))
     table = _onset_table(first, regions)
-    table = _add_origin_measures(table, origin)
-    table.attrs["origin"] = origin
-    return table
+    return _add_origin_measures(table, origin)
 
 
 def is_unrest(category: object) -> bool:

@@ -440,7 +440,7 @@ class _Data:
         }
 
     def onsets_report(self, origin_id: str | None, all_types: bool) -> dict[str, Any]:
-        table, types = self.onset_table(origin_id, all_types)
+        table, origin, types = self.onset_table(origin_id, all_types)
         fit = spread.spread_speed(table)
         units = [
             {
@@ -459,14 +459,14 @@ class _Data:
             "format": self.imported.format,
             "layout": self.layout,
             "event_types": list(types),
-            "origin": _origin(table.attrs.get("origin"), origin_id),
+            "origin": _origin(origin, origin_id),
             "fit": _fit(fit),
             "units": units,
             "without_onset": [u["unit"] for u in units if u["onset_date"] is None],
         }
 
     def spread_report(self, origin_id: str | None, all_types: bool, k: int) -> dict[str, Any]:
-        table, types = self.onset_table(origin_id, all_types)
+        table, origin, types = self.onset_table(origin_id, all_types)
         tree = spread.spread_tree(table)
         classes = spread.diffusion_classes(
             self.typed_events(all_types), self.regions, k=k, event_types=types
@@ -497,7 +497,7 @@ class _Data:
             "format": self.imported.format,
             "layout": self.layout,
             "event_types": list(types),
-            "origin": _origin(table.attrs.get("origin"), origin_id),
+            "origin": _origin(origin, origin_id),
             "fit": _fit(spread.spread_speed(table)),
             "tree": rows,
             "k": k,
@@ -524,16 +524,22 @@ class _Data:
         present = self.typed_events(True)["event_type"].dropna().unique()
         return tuple(sorted(map(str, present))) or (NO_TYPE,)
 
-    def onset_table(self, origin_id: str | None, all_types: bool) -> tuple[pd.DataFrame, tuple]:
+    def onset_table(
+        self, origin_id: str | None, all_types: bool
+    ) -> tuple[pd.DataFrame, spread.Origin | None, tuple]:
+        """The onsets of the chosen types, the origin they are measured from (the event
+        `origin_id`, else the default one) and those types."""
         types = self.event_types(all_types)
-        origin = None
-        if origin_id is not None:
+        events = self.typed_events(all_types)
+        if origin_id is None:
+            origin = spread.default_origin(events, types)
+        else:
             try:
                 origin = spread.origin_of_event(self.events, origin_id)
             except ValueError as exc:
                 raise UsageError(f"--origin {origin_id!r}: {exc}") from exc
-        events = self.typed_events(all_types)
-        return spread.onsets(events, self.regions, origin=origin, event_types=types), types
+        table = spread.onsets(events, self.regions, origin=origin, event_types=types)
+        return table, origin, types
 
     def duplicate_rows(self) -> list[dict[str, Any]]:
         """Rows counted once with an earlier row of the same event (geo.io.duplicates)."""
@@ -569,8 +575,8 @@ class _Data:
         if args.what == "region-days":
             return export.region_day_csv(self.counts, self.regions, attribution=credit)
         if args.what == "onsets":
-            table, _ = self.onset_table(args.origin, args.all_types)
-            return export.onset_csv(table, attribution=credit)
+            table, origin, _ = self.onset_table(args.origin, args.all_types)
+            return export.onset_csv(table, origin, attribution=credit)
         if args.what == "geojson":
             return export.region_days_geojson(self.counts, self.regions, attribution=credit)
         if args.what == "html":
@@ -611,10 +617,12 @@ class _Data:
 
         dataset = self.dataset()
         if origin_id is not None or all_types:
-            table, types = self.onset_table(origin_id, all_types)
+            table, origin, types = self.onset_table(origin_id, all_types)
             dataset = replace(
                 dataset,
+                origin=origin,
                 onsets=table,
+                fit=spread.spread_speed(table),
                 diffusion=spread.diffusion_classes(
                     self.typed_events(all_types), self.regions, event_types=types
                 ),

@@ -30,7 +30,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.analysis.aggregate import events_per_day, values_at
-from geo.analysis.spread import spread_speed, units_affected_per_day
+from geo.analysis.spread import units_affected_per_day
 from geo.export import tables as export
 from geo.pipeline import Dataset
 from geo.render import charts, webmap
@@ -175,7 +175,7 @@ def _chart_specs(dataset, days, context, tolls) -> dict[str, dict]:
         "units": charts.units_affected_chart(
             units_affected_per_day(dataset.onsets), None, days=span
         ),
-        "onsets": charts.onset_distance_chart(dataset.onsets, spread_speed(dataset.onsets)),
+        "onsets": charts.onset_distance_chart(dataset.onsets, dataset.fit, dataset.origin),
     }
     if tolls is not None and len(tolls):
         specs["tolls"] = charts.national_toll_chart(tolls)

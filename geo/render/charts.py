@@ -21,6 +21,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from geo.analysis.spread import Origin, SpreadFit
+
 SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
 OTHER_TYPE_COLOUR = "#999999"
@@ -263,14 +265,20 @@ def units_affected_chart(
 
 
 def onset_distance_chart(
-    onset_table: pd.DataFrame, fit, *, width: int = 520, height: int = 320
+    onset_table: pd.DataFrame,
+    fit: SpreadFit,
+    origin: Origin | None,
+    *,
+    width: int = 520,
+    height: int = 320,
 ) -> alt.LayerChart:
     """Each affected unit's distance from the origin against the day it was first affected.
 
     `onset_table` is `geo.analysis.spread.onsets(...)` (unit, onset_date, first_place,
-    days_since_origin, distance_km; the origin in `.attrs["origin"]` if present) and `fit` its
-    `geo.analysis.spread.spread_speed` (SpreadFit). The fitted line is drawn over the days of the
-    points; a fit with NaN slope draws no line and the title says why.
+    days_since_origin, distance_km), `fit` its `geo.analysis.spread.spread_speed` and `origin`
+    the Origin it was measured from, named in the subtitle (None: not named). The fitted line
+    is drawn over the days of the points; a fit with NaN slope draws no line and the title says
+    why.
     """
     _check_columns(
         onset_table,
@@ -309,7 +317,7 @@ def onset_distance_chart(
         autosize=_AUTOSIZE,
         title=alt.TitleParams(
             f"Distance from the origin by day first affected: {_fit_summary(fit)}",
-            subtitle=_onset_subtitle(onset_table, fit),
+            subtitle=_onset_subtitle(origin, fit),
             anchor="start",
         ),
         description=(
@@ -853,15 +861,11 @@ def _fit_summary(fit) -> str:
     return f"≈ {_km_per_day(slope)} km per day, R² = {r2_text}, n = {int(fit.n_units)}"
 
 
-def _onset_subtitle(onset_table: pd.DataFrame, fit) -> list[str]:
-    origin = onset_table.attrs.get("origin")
+def _onset_subtitle(origin: Origin | None, fit: SpreadFit) -> list[str]:
     lines = []
     if origin is not None:
-        where = getattr(origin, "label", "") or (
-            f"{getattr(origin, 'latitude', float('nan')):.2f}°N, "
-            f"{getattr(origin, 'longitude', float('nan')):.2f}°E"
-        )
-        lines.append(f"Origin: {where}, {_long_day(getattr(origin, 'date', None))}")
+        where = origin.label or f"{origin.latitude:.2f}°N, {origin.longitude:.2f}°E"
+        lines.append(f"Origin: {where}, {_long_day(origin.date)}")
     text = "One point per affected unit (distance to its first event)"
     if math.isfinite(float(fit.km_per_day)):
         text += (

@@ -106,7 +106,7 @@ def test_onset_csv_writes_dates_blanks_and_attribution():
         }
     )
     table = pd.read_csv(
-        io.BytesIO(export.onset_csv(onsets, attribution=ACLED)), keep_default_na=False
+        io.BytesIO(export.onset_csv(onsets, None, attribution=ACLED)), keep_default_na=False
     )
     assert table["onset_date"].tolist() == ["2022-01-01", "2022-01-02", ""]
     assert table["onset_rank"].astype(str).tolist() == ["1", "2", ""]
@@ -122,7 +122,7 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula():
             "distance_km": [-1.5, 2.0],
         }
     )
-    table = pd.read_csv(io.BytesIO(export.onset_csv(onsets)))
+    table = pd.read_csv(io.BytesIO(export.onset_csv(onsets, None)))
     assert table["first_place"].tolist() == ['\'=HYPERLINK("http://x","y")', "Zhanaozen"]
     assert table["distance_km"].tolist() == [-1.5, 2.0]
 
@@ -146,15 +146,16 @@ def test_every_csv_table_neutralises_formulas_in_its_text(counts, three_squares,
             "first_place": [formula],
         }
     )
-    assert pd.read_csv(io.BytesIO(export.onset_csv(onsets)))["first_place"].tolist() == [
+    assert pd.read_csv(io.BytesIO(export.onset_csv(onsets, None)))["first_place"].tolist() == [
         "'" + formula
     ]
 
 
 def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
-    from geo.analysis.spread import onsets
+    from geo.analysis.spread import default_origin, onsets
 
-    table = pd.read_csv(io.BytesIO(export.onset_csv(onsets(placed, three_squares))))
+    origin = default_origin(placed)
+    table = pd.read_csv(io.BytesIO(export.onset_csv(onsets(placed, three_squares), origin)))
     by_region = table.set_index("region_id")
     assert by_region.loc["a", "onset_date"] == "2022-01-01"
     assert by_region.loc["b", "onset_date"] == "2022-01-02"
@@ -165,7 +166,7 @@ def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
 
 def test_onset_csv_names_missing_columns():
     with pytest.raises(export.ExportError, match=r"onset_table is missing column\(s\)"):
-        export.onset_csv(pd.DataFrame({"region_id": ["a"]}))
+        export.onset_csv(pd.DataFrame({"region_id": ["a"]}), None)
 
 
 # --- GeoJSON ----------------------------------------------------------------------------------
