@@ -7,6 +7,8 @@ in `ui`. Shareable state lives in the URL (see ui.viewstate).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from urllib.parse import urlencode
 
@@ -142,18 +144,37 @@ def main() -> None:
     else:
         st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     map_component.follow_slider("Date")  # the date moves the map at once, before any rerun
-    base = dataset_ui()
-    restore_view_from_url(base, frames_of(base))
-    step = step_ui(base)
-    mode, window, metric, arrows, online_tiles = view_options_ui()
-    chosen_filter = filters_ui(base.events)
-    dataset = shown(base, chosen_filter, step)
-    days = frames_of(dataset)
-    st.session_state["days"] = days
-    keep_view_within(dataset, days)
-    dated_view_ui(
-        dataset, days, frames_of(base), mode, window, metric, arrows, online_tiles, chosen_filter
-    )
+    with said_plainly():
+        base = dataset_ui()
+        restore_view_from_url(base, frames_of(base))
+        step = step_ui(base)
+        mode, window, metric, arrows, online_tiles = view_options_ui()
+        chosen_filter = filters_ui(base.events)
+        dataset = shown(base, chosen_filter, step)
+        days = frames_of(dataset)
+        st.session_state["days"] = days
+        keep_view_within(dataset, days)
+        dated_view_ui(
+            dataset,
+            days,
+            frames_of(base),
+            mode,
+            window,
+            metric,
+            arrows,
+            online_tiles,
+            chosen_filter,
+        )
+
+
+@contextmanager
+def said_plainly() -> Iterator[None]:
+    """Runs a part of the page that calls geo. A QantarError, which geo raises on purpose with
+    words meant for the reader, ends that part with its message instead of a traceback."""
+    try:
+        yield
+    except geo.QantarError as error:
+        st.error(markdown_text(error))
 
 
 @st.fragment
@@ -181,25 +202,28 @@ def dated_view_ui(
     map_component.show_state(player_state(view, days).as_json())
 
     if embedded():  # a news page embeds the map, its player, the date and the credits only
-        map_ui(dataset, view)
+        with said_plainly():
+            map_ui(dataset, view)
         return
     map_tab, spread_tab, data_tab = st.tabs(
         ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
     )
+    # This is a fragment, rerun on its own: its parts say geo's errors themselves.
     if map_tab.open:
         with map_tab:
             map_column, side_column = st.columns([3, 2])
-            with map_column:
+            with map_column, said_plainly():
                 map_ui(dataset, view)
-            with side_column:
+            with side_column, said_plainly():
                 region_table_ui(dataset, view)
                 region_panel_ui(dataset, view)
-            timeline_ui(dataset, view)
+            with said_plainly():
+                timeline_ui(dataset, view)
     if spread_tab.open:
-        with spread_tab:
+        with spread_tab, said_plainly():
             spread_ui(dataset, view)
     if data_tab.open:
-        with data_tab:
+        with data_tab, said_plainly():
             report_ui(dataset)
             exports_ui(dataset, view, days)
             sources_ui()

@@ -23,7 +23,7 @@ from geo.analysis.spread import (
     spread_speed,
     spread_tree,
 )
-from geo.errors import Problem
+from geo.errors import ArgumentError, Problem
 from geo.io.importers import ACLED_ATTRIBUTION, ImportResult
 
 
@@ -119,7 +119,7 @@ def with_unrest_types(dataset: Dataset, types: Iterable[str]) -> Dataset:
     events, counts and places are unchanged."""
     chosen = tuple(types)
     if not chosen:
-        raise ValueError("at least one event category must count as unrest")
+        raise ArgumentError("at least one event category must count as unrest")
     if chosen == dataset.unrest_types:
         return dataset
     return replace(

@@ -31,7 +31,7 @@ import pandas as pd
 from geo.analysis import spread
 from geo.analysis.aggregate import MODES, region_day_counts
 from geo.analysis.placing import PLACE_METHODS, PlacedEvents, place_events
-from geo.errors import EventDataError, Problem, QantarError, summarize_problems
+from geo.errors import EventDataError, Problem, QantarError, UsageError, summarize_problems
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.event_table import event_table
 from geo.io.importers import FORMATS, ImportResult, read_events
@@ -48,10 +48,6 @@ METRICS = ("events", "fatalities")
 ACLED_CREDIT = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
 NO_TYPE = "(no event type)"
 """Stand-in type for rows without one, so that --all-types counts them too."""
-
-
-class UsageError(QantarError):
-    """An option value the command cannot use (an unknown event id, binary output to stdout)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.analysis.aggregate import events_per_day, values_at
 from geo.analysis.spread import units_affected_per_day
+from geo.errors import ExportError
 from geo.export import tables as export
 from geo.pipeline import Dataset
 from geo.render import charts, webmap
@@ -67,10 +68,10 @@ def write_edition(
     """
     days = [pd.Timestamp(d).normalize() for d in dataset.days]
     if not days:
-        raise export.ExportError("the dataset has no days to publish")
+        raise ExportError("the dataset has no days to publish")
     opening = pd.Timestamp(day).normalize() if day is not None else days[min(4, len(days) - 1)]
     if opening not in days:
-        raise export.ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
+        raise ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     initial = PlayerState(day=days.index(opening))

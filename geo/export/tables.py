@@ -33,7 +33,7 @@ import shapely
 
 from geo.analysis.aggregate import MODES, values_at
 from geo.analysis.spread import Origin
-from geo.errors import QantarError
+from geo.errors import ExportError, ExternalAssetError
 from geo.io.regions import CRS, check_regions
 from geo.io.tolls import regional_tolls_known_by
 from geo.paths import VENDOR_DIR
@@ -102,14 +102,6 @@ _ANY_EXTERNAL = re.compile(
 _PLACEHOLDER = re.compile(r"<!--qantar-asset-(\d+)-->")
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _CSS_URL = re.compile(r"url\(\s*([\"']?)([^\"')]+)\1\s*\)")
-
-
-class ExportError(QantarError, ValueError):
-    """An export that cannot be made from these arguments."""
-
-
-class ExternalAssetError(ExportError):
-    """A page that would load scripts or styles from outside itself, so would not work offline."""
 
 
 def credit_lines(attribution: str | None = None) -> tuple[str, ...]:

@@ -18,9 +18,9 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from geo.errors import EventDataError, QantarError
+from geo.errors import EventDataError, LimitError, QantarError
 from geo.io.importers import read_events
-from geo.io.limits import ImportLimits, LimitError, refuse
+from geo.io.limits import ImportLimits, refuse
 from geo.io.regions import layout_for_dates, load_regions
 from geo.pipeline import Dataset, dataset_from_import
 

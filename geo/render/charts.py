@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.spread import Origin, SpreadFit
+from geo.errors import ArgumentError
 
 SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
@@ -129,7 +130,7 @@ def with_day_shown(spec: dict, current_date) -> dict:
         pd.Timestamp(year=d["year"], month=d["month"], day=d["date"]) for d in x["scale"]["domain"]
     )
     if not first <= day < end:
-        raise ValueError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
+        raise ArgumentError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
     values = [
         {"at": _iso_z_one(day + _NOON), "date": f"{day:%Y-%m-%d}", "day_text": _long_day(day)}
     ]
@@ -437,7 +438,7 @@ def _day_span(
     if days is not None:
         first, last = (_day_or_raise(d, "days") for d in days)
         if last < first:
-            raise ValueError(f"days must be (first, last) with last >= first, got {days!r}")
+            raise ArgumentError(f"days must be (first, last) with last >= first, got {days!r}")
         return first, last
     found = [pd.Timestamp(d) for series in dates for d in series.dropna()]
     if context is not None and len(context):
@@ -716,7 +717,7 @@ def _time_encoding(spec: dict) -> dict:
         x = layer.get("encoding", {}).get("x", {})
         if "scale" in x:
             return {"axis": x["axis"], "scale": x["scale"]}
-    raise ValueError("spec has no layer on a time scale")
+    raise ArgumentError("spec has no layer on a time scale")
 
 
 def _timeline_subtitle(marks: _ContextMarks, deaths: pd.DataFrame) -> list[str]:
@@ -925,17 +926,17 @@ def _parse_day(value: object) -> pd.Timestamp | None:
 
 def _check_columns(frame: pd.DataFrame, name: str, required: Sequence[str]) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+        raise ArgumentError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(f"{name} is missing column(s) {missing}; it has {list(frame.columns)}")
+        raise ArgumentError(f"{name} is missing column(s) {missing}; it has {list(frame.columns)}")
 
 
 def _days(values: pd.Series, name: str, column: str) -> pd.Series:
     try:
         days = pd.to_datetime(values)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} column {column!r} must hold dates: {exc}") from exc
+        raise ArgumentError(f"{name} column {column!r} must hold dates: {exc}") from exc
     if getattr(days.dt, "tz", None) is not None:
         days = days.dt.tz_convert("UTC").dt.tz_localize(None)
     return days.dt.normalize().reset_index(drop=True)
@@ -945,9 +946,9 @@ def _day_or_raise(value, name: str) -> pd.Timestamp:
     try:
         day = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} must be a date, got {value!r}") from exc
+        raise ArgumentError(f"{name} must be a date, got {value!r}") from exc
     if pd.isna(day):
-        raise ValueError(f"{name} must be a date, got {value!r}")
+        raise ArgumentError(f"{name} must be a date, got {value!r}")
     if day.tz is not None:
         day = day.tz_localize(None)
     return day.normalize()

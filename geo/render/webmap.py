@@ -25,6 +25,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.analysis.aggregate import MODES
+from geo.errors import ArgumentError
 from geo.io.tolls import regional_tolls_known_by
 from geo.pipeline import Dataset
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
@@ -85,11 +86,11 @@ class PlayerState:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+            raise ArgumentError(f"mode must be one of {MODES}, got {self.mode!r}")
         if self.metric not in METRICS:
-            raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
+            raise ArgumentError(f"metric must be one of {METRICS}, got {self.metric!r}")
         if self.window_days < 1:
-            raise ValueError(f"window_days must be at least 1, got {self.window_days}")
+            raise ArgumentError(f"window_days must be at least 1, got {self.window_days}")
 
     def as_json(self) -> str:
         return json.dumps(

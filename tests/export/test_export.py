@@ -17,6 +17,7 @@ from PIL import Image
 
 import geo
 from geo.analysis.aggregate import region_day_counts
+from geo.errors import ExportError, ExternalAssetError
 from geo.export import tables as export
 from geo.paths import VENDOR_DIR
 from geo.render import layers, webmap
@@ -91,7 +92,7 @@ def test_csv_attribution_is_a_column_on_every_row_and_parses_cleanly(counts, thr
 
 def test_region_day_csv_refuses_counts_from_other_regions(counts, three_squares):
     other = counts.assign(region_id=counts["region_id"].replace({"c": "zz"}))
-    with pytest.raises(export.ExportError, match=r"region_id value\(s\) \['zz'\] that are not"):
+    with pytest.raises(ExportError, match=r"region_id value\(s\) \['zz'\] that are not"):
         export.region_day_csv(other, three_squares)
 
 
@@ -165,7 +166,7 @@ def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
 
 
 def test_onset_csv_names_missing_columns():
-    with pytest.raises(export.ExportError, match=r"onset_table is missing column\(s\)"):
+    with pytest.raises(ExportError, match=r"onset_table is missing column\(s\)"):
         export.onset_csv(pd.DataFrame({"region_id": ["a"]}), None)
 
 
@@ -263,12 +264,12 @@ def test_frame_png_draws_neighbours_from_a_basemap(three_squares, counts, placed
 def test_frame_png_names_the_bad_argument(three_squares, counts, placed, change, message):
     arguments = {"date": "2022-01-02", **change}
     date = arguments.pop("date")
-    with pytest.raises(export.ExportError, match=message):
+    with pytest.raises(ExportError, match=message):
         export.frame_png(three_squares, counts, placed, date, **arguments)
 
 
 def test_frame_png_refuses_a_basemap_in_another_crs(three_squares, counts, placed):
-    with pytest.raises(export.ExportError, match="basemap must be in EPSG:4326"):
+    with pytest.raises(ExportError, match="basemap must be in EPSG:4326"):
         export.frame_png(
             three_squares, counts, placed, "2022-01-02", basemap=three_squares.to_crs(3857)
         )
@@ -300,7 +301,7 @@ def test_pictures_leave_no_pyplot_figures_behind(three_squares, counts, placed):
 
 
 def test_spread_gif_refuses_a_silly_frame_time(three_squares, counts, placed):
-    with pytest.raises(export.ExportError, match=r"seconds_per_frame must be a number from 0\.02"):
+    with pytest.raises(ExportError, match=r"seconds_per_frame must be a number from 0\.02"):
         export.spread_gif(three_squares, counts, placed, seconds_per_frame=0)
 
 
@@ -344,7 +345,7 @@ def test_standalone_html_escapes_data_title_and_attribution(three_squares, count
 
 
 def test_standalone_html_refuses_a_map_that_loads_from_a_cdn():
-    with pytest.raises(export.ExternalAssetError, match="from outside the page"):
+    with pytest.raises(ExternalAssetError, match="from outside the page"):
         export.standalone_html(folium.Map(tiles=None), title="CDN map")
 
 
@@ -360,7 +361,7 @@ def test_standalone_html_escapes_closing_script_tags_in_inlined_files(monkeypatc
 
 
 def test_standalone_html_needs_a_title():
-    with pytest.raises(export.ExportError, match="title must be a non-empty string"):
+    with pytest.raises(ExportError, match="title must be a non-empty string"):
         export.standalone_html(layers.base_map(), title=" ")
 
 
