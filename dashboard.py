@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import geo
-from geo.analysis.aggregate import key_days
+from geo.analysis.aggregate import WINDOW_DAYS, key_days
 from geo.analysis.filters import EventFilter, choices, filter_mask
 from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
@@ -45,7 +45,6 @@ from ui import map_component
 from ui.viewstate import (
     DEATHS,
     SPEEDS,
-    WINDOW_DAYS,
     ViewChoices,
     ViewState,
     parse_view,

@@ -13,6 +13,9 @@ Mode = Literal["daily", "cumulative", "window"]
 MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
 FRAME_LENGTHS = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 """How long one frame of a view is: a day, or an hour when the data is stepped by hour."""
+WINDOW_DAYS = range(2, 15)
+"""The k a "last k frames" view can be given (k = 1 would be the daily view): the dashboard
+offers these, and the map's player carries the window of each."""
 
 
 def frame_window(
