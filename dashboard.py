@@ -7,6 +7,8 @@ in `ui`. Shareable state lives in the URL (see ui.viewstate).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from urllib.parse import quote, urlencode
 
@@ -16,7 +18,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import DeletedFile
 
 import geo
-from geo.analysis.aggregate import deaths_per_day, key_days
+from geo.analysis.aggregate import WINDOW_DAYS, key_days
 from geo.analysis.filters import EventFilter, choices, filter_mask
 from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
@@ -37,17 +39,16 @@ from geo.pipeline import (
     restrict_dataset,
     with_unrest_types,
 )
-from geo.render import webmap
+from geo.render import story_charts, webmap
 from geo.render.htmlsafe import markdown_text
 from geo.render.listings import frame_alt_text, region_events
-from geo.render.style import COUNT_METRICS, EVENT_TYPE_COLOURS, METRIC_NAMES
+from geo.render.style import COUNT_METRICS, METRIC_NAMES
 from geo.render.webmap import PlayerState
 from ui import map_component
 from ui.reconnect import rerun_after_restart
 from ui.viewstate import (
     DEATHS,
     SPEEDS,
-    WINDOW_DAYS,
     ViewChoices,
     ViewState,
     parse_view,
@@ -143,18 +144,37 @@ def main() -> None:
         st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
     map_component.follow_slider("Date")  # the date moves the map at once, before any rerun
     rerun_after_restart()
-    base = dataset_ui()
-    restore_view_from_url(base, frames_of(base))
-    step = step_ui(base)
-    mode, window, metric, arrows, online_tiles = view_options_ui()
-    chosen_filter = filters_ui(base.events)
-    dataset = shown(base, chosen_filter, step)
-    days = frames_of(dataset)
-    st.session_state["days"] = days
-    keep_view_within(dataset, days)
-    dated_view_ui(
-        dataset, days, frames_of(base), mode, window, metric, arrows, online_tiles, chosen_filter
-    )
+    with said_plainly():
+        base = dataset_ui()
+        restore_view_from_url(base, frames_of(base))
+        step = step_ui(base)
+        mode, window, metric, arrows, online_tiles = view_options_ui()
+        chosen_filter = filters_ui(base.events)
+        dataset = shown(base, chosen_filter, step)
+        days = frames_of(dataset)
+        st.session_state["days"] = days
+        keep_view_within(dataset, days)
+        dated_view_ui(
+            dataset,
+            days,
+            frames_of(base),
+            mode,
+            window,
+            metric,
+            arrows,
+            online_tiles,
+            chosen_filter,
+        )
+
+
+@contextmanager
+def said_plainly() -> Iterator[None]:
+    """Runs a part of the page that calls geo. A QantarError, which geo raises on purpose with
+    words meant for the reader, ends that part with its message instead of a traceback."""
+    try:
+        yield
+    except geo.QantarError as error:
+        st.error(markdown_text(error))
 
 
 @st.fragment
@@ -182,25 +202,28 @@ def dated_view_ui(
     map_component.show_state(player_state(view, days).as_json())
 
     if embedded():  # a news page embeds the map, its player, the date and the credits only
-        map_ui(dataset, view)
+        with said_plainly():
+            map_ui(dataset, view)
         return
     map_tab, spread_tab, data_tab = st.tabs(
         ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
     )
+    # This is a fragment, rerun on its own: its parts say geo's errors themselves.
     if map_tab.open:
         with map_tab:
             map_column, side_column = st.columns([3, 2])
-            with map_column:
+            with map_column, said_plainly():
                 map_ui(dataset, view)
-            with side_column:
+            with side_column, said_plainly():
                 region_table_ui(dataset, view)
                 region_panel_ui(dataset, view)
-            timeline_ui(dataset, view)
+            with said_plainly():
+                timeline_ui(dataset, view)
     if spread_tab.open:
-        with spread_tab:
+        with spread_tab, said_plainly():
             spread_ui(dataset, view)
     if data_tab.open:
-        with data_tab:
+        with data_tab, said_plainly():
             report_ui(dataset)
             exports_ui(dataset, view, days)
             sources_ui()
@@ -763,32 +786,22 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
 # rerun adds only the day shown (geo.with_day_shown).
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
-    per_day = geo.events_per_day(dataset.events)
-    deaths = deaths_per_day(dataset.counts)
-    context = bundled_context() if with_context else None
-    span = (dataset.days[0].normalize(), dataset.days[-1].normalize())  # every day a view shows
-    chart = geo.timeline_chart(
-        per_day, deaths, context, None, type_colours=EVENT_TYPE_COLOURS, days=span
-    )
-    return geo.inline_data(chart.to_dict())
+    return story_charts.timeline(dataset, bundled_context() if with_context else None)
 
 
 @st.cache_resource(show_spinner=False)
 def national_toll_spec() -> dict:
-    return geo.inline_data(geo.national_toll_chart(geo.national_tolls(official_tolls())).to_dict())
+    return story_charts.national_tolls(geo.national_tolls(official_tolls()))
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def units_affected_spec(dataset: Dataset) -> dict:
-    per_day = geo.units_affected_per_day(dataset.onsets)
-    span = (dataset.days[0].normalize(), dataset.days[-1].normalize())
-    return geo.inline_data(geo.units_affected_chart(per_day, None, days=span).to_dict())
+    return story_charts.units_affected(dataset)
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def onset_distance_spec(dataset: Dataset) -> dict:
-    fit = geo.spread_speed(dataset.onsets)
-    return geo.inline_data(geo.onset_distance_chart(dataset.onsets, fit).to_dict())
+    return story_charts.onset_distance(dataset)
 
 
 @st.cache_resource(show_spinner=False)
@@ -813,8 +826,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
         st.vega_lite_chart(spec, width="stretch")
     with right:
         st.vega_lite_chart(onset_distance_spec(dataset), width="stretch")
-    origin = dataset.onsets.attrs.get("origin")
-    if origin is not None:
+    if (origin := dataset.origin) is not None:
         st.caption(
             f"Origin: {origin.label}, {origin.date:%d %b %Y} (the earliest protest, riot "
             "or clash). Regions without a dated protest have no onset."
@@ -911,7 +923,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
             "Onset table (CSV)",
             "onsets.csv",
             "text/csv",
-            lambda: tables.onset_csv(dataset.onsets, attribution=credit),
+            lambda: tables.onset_csv(dataset.onsets, dataset.origin, attribution=credit),
         ),
         (
             "Region-days (GeoJSON)",

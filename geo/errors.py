@@ -65,6 +65,11 @@ class QantarError(Exception):
     """Base class of every error the geo core raises on purpose."""
 
 
+class ArgumentError(QantarError, ValueError):
+    """An argument a function cannot use (a mode it does not know, a window under one day): a
+    caller's mistake, said in words. A ValueError too, for callers that catch those."""
+
+
 class EventDataError(QantarError):
     """Event data that cannot be used at all (no usable rows, missing required columns)."""
 
@@ -87,3 +92,20 @@ class RegionDataError(QantarError):
 
 class UnknownLayoutError(RegionDataError):
     """A layout name that is neither a bundled layout nor an existing file."""
+
+
+class LimitError(EventDataError):
+    """A file that is larger, longer or slower to read than the limits allow (geo.io.limits)."""
+
+
+class ExportError(QantarError, ValueError):
+    """An export that cannot be made from these arguments."""
+
+
+class ExternalAssetError(ExportError):
+    """A page that would load scripts or styles from outside itself, so would not work offline."""
+
+
+class UsageError(QantarError):
+    """A command-line option value the command cannot use (an unknown event id, binary output
+    to stdout)."""

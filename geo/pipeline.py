@@ -16,8 +16,16 @@ import pandas as pd
 from geo.analysis.aggregate import region_day_counts
 from geo.analysis.join import DEFAULT_TOLERANCE_KM
 from geo.analysis.placing import PLACE_METHODS, place_events
-from geo.analysis.spread import diffusion_classes, onsets, spread_tree
-from geo.errors import EventDataError, Problem
+from geo.analysis.spread import (
+    Origin,
+    SpreadFit,
+    default_origin,
+    diffusion_classes,
+    onsets,
+    spread_speed,
+    spread_tree,
+)
+from geo.errors import ArgumentError, EventDataError, Problem
 from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.bundled import load_bundled_events
 from geo.io.finish import ImportResult
@@ -40,7 +48,11 @@ class Dataset:
     notes: tuple[str, ...]
     attribution: str | None
     """Credit the data's terms require on the map and on every export (ACLED's), if any."""
+    origin: Origin | None
+    """Where and when the spread is measured from (None: no event to measure from)."""
     onsets: pd.DataFrame
+    fit: SpreadFit
+    """How fast the unrest spread: distance from `origin` against days since it."""
     diffusion: pd.DataFrame
     tree: pd.DataFrame
     fingerprint: str
@@ -84,7 +96,6 @@ def build_dataset(
     """Place the events in the regions, count them per region and day, and trace the spread."""
     placed = place_events(events, regions, tolerance_km=tolerance_km)
     counts = region_day_counts(placed.events, regions["region_id"])
-    onset_table = onsets(placed.events, regions)
     return Dataset(
         name=name,
         events=placed.events,
@@ -94,9 +105,7 @@ def build_dataset(
         unplaced=placed.unplaced,
         notes=(*notes, *placed.notes),
         attribution=attribution,
-        onsets=onset_table,
-        diffusion=diffusion_classes(placed.events, regions),
-        tree=spread_tree(onset_table),
+        **_spread_fields(placed.events, regions),
         fingerprint=_fingerprint(placed.events, regions),
     )
 
@@ -111,15 +120,12 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
     keep = np.asarray(keep, dtype=bool)
     events = dataset.events[keep].reset_index(drop=True)
     counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.days)
-    onset_table = onsets(events, dataset.regions, event_types=dataset.unrest_types)
     return replace(
         dataset,
         name=f"{dataset.name} ({label})",
         events=events,
         counts=counts,
-        onsets=onset_table,
-        diffusion=diffusion_classes(events, dataset.regions, event_types=dataset.unrest_types),
-        tree=spread_tree(onset_table),
+        **_spread_fields(events, dataset.regions, dataset.unrest_types),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "kept", np.packbits(keep).tobytes()),
     )
 
@@ -129,16 +135,13 @@ def with_unrest_types(dataset: Dataset, types: Iterable[str]) -> Dataset:
     events, counts and places are unchanged."""
     chosen = tuple(types)
     if not chosen:
-        raise ValueError("at least one event category must count as unrest")
+        raise ArgumentError("at least one event category must count as unrest")
     if chosen == dataset.unrest_types:
         return dataset
-    onset_table = onsets(dataset.events, dataset.regions, event_types=chosen)
     return replace(
         dataset,
         unrest_types=chosen,
-        onsets=onset_table,
-        diffusion=diffusion_classes(dataset.events, dataset.regions, event_types=chosen),
-        tree=spread_tree(onset_table),
+        **_spread_fields(dataset.events, dataset.regions, chosen),
         fingerprint=_derived_fingerprint(
             dataset.fingerprint, "unrest", json.dumps(sorted(chosen)).encode()
         ),
@@ -166,7 +169,6 @@ def by_hour(dataset: Dataset) -> Dataset:
     events = dataset.events[timed].assign(event_date=stamps[timed].dt.floor("h"))
     hours = list(pd.date_range(events["event_date"].min(), events["event_date"].max(), freq="h"))
     counts = region_day_counts(events, dataset.regions["region_id"], days=hours)
-    onset_table = onsets(events, dataset.regions, event_types=dataset.unrest_types)
     untimed = int((~timed).sum())
     note = f"stepping by hour: {untimed} events without a time of day are left out"
     return replace(
@@ -175,9 +177,7 @@ def by_hour(dataset: Dataset) -> Dataset:
         events=events.reset_index(drop=True),
         counts=counts,
         notes=(*dataset.notes, note) if untimed else dataset.notes,
-        onsets=onset_table,
-        diffusion=diffusion_classes(events, dataset.regions, event_types=dataset.unrest_types),
-        tree=spread_tree(onset_table),
+        **_spread_fields(events, dataset.regions, dataset.unrest_types),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "by hour"),
         step="hour",
     )
@@ -309,6 +309,22 @@ def _bundled_dataset(layout: str, on_stage: Callable[[str], None]) -> Dataset:
 
 def _layout_of(layout: str, events: pd.DataFrame) -> str:
     return layout_for_dates(events["event_date"]) if layout == "auto" else layout
+
+
+def _spread_fields(
+    events: pd.DataFrame, regions: gpd.GeoDataFrame, event_types: tuple[str, ...] | None = None
+) -> dict:
+    """A Dataset's spread fields over `events`: the origin, the onsets measured from it, the
+    speed fit, the diffusion classes and the spread tree (geo.analysis.spread)."""
+    origin = default_origin(events, event_types)
+    table = onsets(events, regions, origin=origin, event_types=event_types)
+    return {
+        "origin": origin,
+        "onsets": table,
+        "fit": spread_speed(table),
+        "diffusion": diffusion_classes(events, regions, event_types=event_types),
+        "tree": spread_tree(table),
+    }
 
 
 def _derived_fingerprint(base: str, how: str, detail: bytes = b"") -> str:

@@ -152,7 +152,9 @@ def test_payloads_come_out_of_every_export_literally(index, in_tmp):
     credit = f"QX{text}QY"
     scene = (dataset.regions, dataset.counts, dataset.events)
 
-    onsets = pd.read_csv(io.BytesIO(tables.onset_csv(dataset.onsets, attribution=credit)))
+    onsets = pd.read_csv(
+        io.BytesIO(tables.onset_csv(dataset.onsets, dataset.origin, attribution=credit))
+    )
     assert set(onsets["first_place"].dropna()) == {f"QX{text}QY"}
     days = pd.read_csv(
         io.BytesIO(tables.region_day_csv(dataset.counts, dataset.regions, attribution=credit))

@@ -77,6 +77,15 @@ def test_the_hourly_player_labels_hours_and_counts_in_hours(timed):
     assert payload["onset_prefix"] == "H+"
 
 
+def test_the_hourly_player_shows_pythons_alt_text_for_each_hour(timed):
+    hourly = by_hour(timed)
+    payload = player_payload(hourly)
+    assert payload["alt"] == [
+        frame_alt_text(hourly.onsets, 3, hour, step="hour") for hour in hourly.days
+    ]
+    assert payload["alt"][-1] == "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
+
+
 def test_hourly_text_and_panel_use_the_hour(timed):
     hourly = by_hour(timed)
     hour = pd.Timestamp("2022-01-05 16:00")

@@ -6,19 +6,56 @@ component arguments are built once per map (cached) and never change with the da
 iframe is never remounted and Streamlit's message cache sends them once; the date and view go to
 the drawn map through `show_state`, a few hundred bytes.
 
-This uses streamlit-folium's own component and helpers (pinned to 0.27.4 in requirements.txt);
-tests/browser checks that the map draws and follows commands.
+This uses streamlit-folium's own component and some of its private helpers (`HELPERS`), written
+for the version requirements.txt pins (`STREAMLIT_FOLIUM_VERSION`): importing this module fails,
+naming them, if the installed streamlit-folium lacks one; tests/ui checks that the component gets
+the arguments `st_folium` itself would give it, and tests/browser that the map draws and follows
+commands.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from importlib import metadata
 
 import folium
 import streamlit as st
 import streamlit_folium as stf
 from folium.elements import JSCSSMixin
+
+STREAMLIT_FOLIUM_VERSION = "0.27.4"
+"""The streamlit-folium this module is written for: requirements.txt pins the same."""
+HELPERS = (
+    "_get_html",
+    "_get_header",
+    "_get_map_string",
+    "get_full_id",
+    "generate_js_hash",
+    "_component_func",
+)
+"""What this module calls in streamlit_folium besides `st_folium`: mostly private to it, so
+free to change from one of its versions to the next."""
+
+
+def check_streamlit_folium() -> None:
+    """Fail with a message naming what is missing when the installed streamlit-folium lacks one
+    of `HELPERS`, rather than with an AttributeError when the first map is drawn."""
+    missing = [name for name in HELPERS if not callable(getattr(stf, name, None))]
+    if not missing:
+        return
+    try:
+        installed = f"streamlit-folium {metadata.version('streamlit-folium')}"
+    except metadata.PackageNotFoundError:
+        installed = "the installed streamlit-folium"
+    names = ", ".join(f"streamlit_folium.{name}" for name in missing)
+    raise ImportError(
+        f"ui.map_component calls {names}, which {installed} does not have: it is written for "
+        f"streamlit-folium {STREAMLIT_FOLIUM_VERSION} (pinned in requirements.txt)"
+    )
+
+
+check_streamlit_folium()
 
 MAP_FRAME_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
 RETURNED_OBJECTS: list[str] = []

@@ -15,11 +15,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
-from geo.analysis.aggregate import MODES
+from geo.analysis.aggregate import MODES, WINDOW_DAYS
 from geo.render.style import METRICS
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
-WINDOW_DAYS = range(2, 15)
 DATASETS = ("bundled", "upload")
 STEPS = ("day", "hour")
 DEATHS = range(0, 101)

@@ -7,10 +7,15 @@ from typing import Literal
 
 import pandas as pd
 
+from geo.errors import ArgumentError
+
 Mode = Literal["daily", "cumulative", "window"]
 MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
 FRAME_LENGTHS = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 """How long one frame of a view is: a day, or an hour when the data is stepped by hour."""
+WINDOW_DAYS = range(2, 15)
+"""The k a "last k frames" view can be given (k = 1 would be the daily view): the dashboard
+offers these, and the map's player carries the window of each."""
 
 
 def frame_window(
@@ -20,7 +25,7 @@ def frame_window(
     to it ("cumulative"), or the last k frames ("window"). Frames are days, or hours when
     `step` is "hour"; a daily view of a timestamp counts its whole day."""
     if step not in FRAME_LENGTHS:
-        raise ValueError(f"step must be one of {tuple(FRAME_LENGTHS)}, got {step!r}")
+        raise ArgumentError(f"step must be one of {tuple(FRAME_LENGTHS)}, got {step!r}")
     date = pd.Timestamp(date)
     date = date.normalize() if step == "day" else date.floor("h")
     if mode == "daily":
@@ -29,9 +34,9 @@ def frame_window(
         return pd.Timestamp.min, date
     if mode == "window":
         if window_days < 1:
-            raise ValueError(f"window_days must be at least 1, got {window_days}")
+            raise ArgumentError(f"window_days must be at least 1, got {window_days}")
         return date - FRAME_LENGTHS[step] * (window_days - 1), date
-    raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    raise ArgumentError(f"mode must be one of {MODES}, got {mode!r}")
 
 
 def region_day_counts(
@@ -139,7 +144,7 @@ def region_hour_counts(joined: pd.DataFrame, region_ids: list[str] | pd.Index) -
     the last timed event is present (zeros).
     """
     if "event_datetime" not in joined.columns:
-        raise ValueError("hourly counts need an event_datetime column (the file had no times)")
+        raise ArgumentError("hourly counts need an event_datetime column (the file had no times)")
     stamps = pd.to_datetime(joined["event_datetime"])
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)

@@ -26,6 +26,7 @@ from functools import cache
 
 import pandas as pd
 
+from geo.errors import ArgumentError
 from geo.paths import GAZETTEER, PLACES
 
 SOURCE_PLACES = "data/places.csv"
@@ -151,7 +152,7 @@ def find_places(name: object, *, source: str | None = None) -> tuple[PlaceMatch,
     if not key:
         return ()
     if source not in (None, SOURCE_PLACES, SOURCE_GEONAMES):
-        raise ValueError(f"source must be {SOURCE_PLACES!r}, {SOURCE_GEONAMES!r} or None")
+        raise ArgumentError(f"source must be {SOURCE_PLACES!r}, {SOURCE_GEONAMES!r} or None")
     curated = _curated_index().get(key, ()) if source != SOURCE_GEONAMES else ()
     if curated or source == SOURCE_PLACES:
         return curated

@@ -24,6 +24,7 @@ import shapely
 
 from geo.analysis.gazetteer import normalise_name
 from geo.analysis.join import assign_regions
+from geo.errors import ArgumentError
 from geo.paths import BASEMAP, COUNTRIES
 
 KAZAKHSTAN = "KZ"
@@ -41,7 +42,7 @@ def country_codes(values: pd.Series, *, coding: str = "auto") -> pd.Series:
     a country we cannot read is still out of scope, and says what its file wrote.
     """
     if coding not in CODINGS:
-        raise ValueError(f"coding must be one of {CODINGS}, got {coding!r}")
+        raise ArgumentError(f"coding must be one of {CODINGS}, got {coding!r}")
     text = values.astype("string").str.strip().fillna("")
     unique = pd.Series(text.unique())
     table = _fips_codes() if coding == "fips" else _country_keys()

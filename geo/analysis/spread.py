@@ -23,6 +23,8 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from geo.errors import ArgumentError
+
 UNREST_TYPES: tuple[str, ...] = ("Protests", "Riots", "Battles", "Violence against civilians")
 """ACLED event types that signal unrest; decrees and arrests (Strategic developments) do not."""
 UNREST_WORDS: tuple[str, ...] = (
@@ -71,16 +73,16 @@ class Origin:
         try:
             day = pd.Timestamp(self.date)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"Origin.date must be a date, got {self.date!r}") from exc
+            raise ArgumentError(f"Origin.date must be a date, got {self.date!r}") from exc
         if pd.isna(day):
-            raise ValueError(f"Origin.date must be a date, got {self.date!r}")
+            raise ArgumentError(f"Origin.date must be a date, got {self.date!r}")
         if day.tz is not None:
             day = day.tz_localize(None)
         object.__setattr__(self, "date", day.normalize())
         for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
             value = getattr(self, name)
             if not _is_number(value) or not -limit <= float(value) <= limit:
-                raise ValueError(
+                raise ArgumentError(
                     f"Origin.{name} must be a number between -{limit:g} and {limit:g} degrees, "
                     f"got {value!r}"
                 )
@@ -129,19 +131,18 @@ def onsets(
 
     Units never affected have missing values in all of these. Rows come in onset order (ties in
     `placed` order), then the unaffected units in `regions` order. `origin` defaults to
-    `default_origin(placed, event_types)`; the origin used is also kept in `.attrs["origin"]`.
+    `default_origin(placed, event_types)`; a caller that needs the origin (to name it beside the
+    table) chooses it first and passes it in: the table itself is plain data.
     """
     types = _types_or_unrest(event_types, placed)
     _check_placed(placed, regions)
     if origin is not None and not isinstance(origin, Origin):
-        raise ValueError(f"origin must be an Origin or None, got {type(origin).__name__}")
+        raise ArgumentError(f"origin must be an Origin or None, got {type(origin).__name__}")
     if origin is None:
         origin = default_origin(placed, types)
     first = _first_events(_considered(placed, types))
     table = _onset_table(first, regions)
-    table = _add_origin_measures(table, origin)
-    table.attrs["origin"] = origin
-    return table
+    return _add_origin_measures(table, origin)
 
 
 def is_unrest(category: object) -> bool:
@@ -197,7 +198,7 @@ def origin_of_event(events: pd.DataFrame, event_id: str) -> Origin:
     _check_columns(events, "events", ("event_id_cnty", "event_date", "latitude", "longitude"))
     match = events[events["event_id_cnty"] == event_id]
     if match.empty:
-        raise ValueError(f"event_id {event_id!r} is not an event_id_cnty of events")
+        raise ArgumentError(f"event_id {event_id!r} is not an event_id_cnty of events")
     row = match.iloc[0]
     label = row["location"] if "location" in events.columns else None
     return Origin(
@@ -248,9 +249,11 @@ def adjacency(
     """
     _check_columns(regions, "regions", ("region_id", "geometry"))
     if not _is_number(tolerance_deg) or not 0 <= tolerance_deg < 1:
-        raise ValueError(f"tolerance_deg must be a number in [0, 1) degrees, got {tolerance_deg!r}")
+        raise ArgumentError(
+            f"tolerance_deg must be a number in [0, 1) degrees, got {tolerance_deg!r}"
+        )
     if not _is_number(min_shared_km) or min_shared_km < 0:
-        raise ValueError(f"min_shared_km must be a number >= 0, got {min_shared_km!r}")
+        raise ArgumentError(f"min_shared_km must be a number >= 0, got {min_shared_km!r}")
     geometries = np.asarray(regions.geometry.values)
     left, right = _candidate_pairs(geometries, tolerance_deg)
     shared = np.maximum(
@@ -288,7 +291,7 @@ def diffusion_classes(
     region_id, date, active, class (categorical of DIFFUSION_CLASSES).
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a whole number of days >= 1, got {k!r}")
+        raise ArgumentError(f"k must be a whole number of days >= 1, got {k!r}")
     types = _types_or_unrest(event_types, placed)
     _check_placed(placed, regions)
     region_ids = regions["region_id"].to_numpy(dtype=object)
@@ -386,13 +389,13 @@ def _types_or_unrest(event_types: Iterable[str] | None, placed: pd.DataFrame) ->
 
 def _check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
     if isinstance(event_types, str):
-        raise ValueError(
+        raise ArgumentError(
             f"event_types must be a collection of event type names, got the single string "
             f"{event_types!r}; write ({event_types!r},)"
         )
     types = tuple(event_types)
     if not types or not all(isinstance(t, str) for t in types):
-        raise ValueError(
+        raise ArgumentError(
             f"event_types must be a non-empty collection of event type names such as "
             f"{UNREST_TYPES}, got {types!r}"
         )
@@ -401,10 +404,10 @@ def _check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
 
 def _check_columns(frame: pd.DataFrame, name: str, required: Iterable[str]) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+        raise ArgumentError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"{name} is missing column(s) {missing}; it has {list(frame.columns)[:20]}"
         )
 
@@ -416,12 +419,12 @@ def _check_placed(placed: pd.DataFrame, regions: gpd.GeoDataFrame) -> None:
     used = placed["region_id"].dropna().unique()
     unknown = sorted(str(r) for r in used if r not in known)
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"placed has region_id value(s) {unknown[:10]} that are not in regions "
             f"(allowed: {sorted(map(str, known))}); join with the same regions"
         )
     if not pd.api.types.is_datetime64_any_dtype(placed["event_date"]):
-        raise ValueError(
+        raise ArgumentError(
             f"placed column 'event_date' must be datetime64 (as validate_events makes it), "
             f"got {placed['event_date'].dtype}"
         )
@@ -632,7 +635,7 @@ def _neighbour_matrix(edges: pd.DataFrame, region_ids: np.ndarray) -> np.ndarray
     ends = pd.concat([edges["region_id_a"], edges["region_id_b"]]).dropna().unique()
     unknown = sorted(str(r) for r in ends if r not in position)
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"edges has region_id value(s) {unknown[:10]} that are not in regions "
             f"(allowed: {sorted(map(str, position))})"
         )

@@ -27,8 +27,8 @@ import pandas as pd
 
 from geo.analysis import spread
 from geo.cli import reports, text
-from geo.cli.parser import PROG, UsageError, build_parser, parse_day
-from geo.errors import EventDataError, QantarError, summarize_problems
+from geo.cli.parser import PROG, build_parser, parse_day
+from geo.errors import ArgumentError, EventDataError, QantarError, UsageError, summarize_problems
 from geo.io.event_table import event_table
 from geo.paths import BUNDLED_EVENTS
 from geo.pipeline import Dataset, load_dataset, read_counts
@@ -73,19 +73,20 @@ def run_summary(args: argparse.Namespace) -> int:
 
 def run_onsets(args: argparse.Namespace) -> int:
     file, dataset = _load(args.events, args)
-    table, types = _onset_table(dataset, args.origin, args.all_types)
-    _emit(args, reports.onsets_report(dataset, file, table, types, args.origin), text.onsets_text)
+    table, origin, types = _onset_table(dataset, args.origin, args.all_types)
+    report = reports.onsets_report(dataset, file, table, origin, types, args.origin)
+    _emit(args, report, text.onsets_text)
     return _status(dataset)
 
 
 def run_spread(args: argparse.Namespace) -> int:
     file, dataset = _load(args.events, args)
-    table, types = _onset_table(dataset, args.origin, args.all_types)
+    table, origin, types = _onset_table(dataset, args.origin, args.all_types)
     classes = spread.diffusion_classes(
         _typed_events(dataset, args.all_types), dataset.regions, k=args.k, event_types=types
     )
     report = reports.spread_report(
-        dataset, file, table, types, classes, k=args.k, origin_id=args.origin
+        dataset, file, table, origin, types, classes, k=args.k, origin_id=args.origin
     )
     _emit(args, report, text.spread_text)
     return _status(dataset)
@@ -183,18 +184,20 @@ def _event_types(dataset: Dataset, all_types: bool) -> tuple[str, ...]:
 
 def _onset_table(
     dataset: Dataset, origin_id: str | None, all_types: bool
-) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The onsets of --all-types or of the unrest types, from --origin if given, and the types
-    counted."""
+) -> tuple[pd.DataFrame, spread.Origin | None, tuple[str, ...]]:
+    """The onsets of --all-types or of the unrest types, the origin they are measured from
+    (--origin if given, else the earliest such event) and the types counted."""
     types = _event_types(dataset, all_types)
-    origin = None
-    if origin_id is not None:
+    events = _typed_events(dataset, all_types)
+    if origin_id is None:
+        origin = spread.default_origin(events, types)
+    else:
         try:
             origin = spread.origin_of_event(dataset.events, origin_id)
-        except ValueError as exc:
+        except ArgumentError as exc:
             raise UsageError(f"--origin {origin_id!r}: {exc}") from exc
-    events = _typed_events(dataset, all_types)
-    return spread.onsets(events, dataset.regions, origin=origin, event_types=types), types
+    table = spread.onsets(events, dataset.regions, origin=origin, event_types=types)
+    return table, origin, types
 
 
 def _export_bytes(dataset: Dataset, file: str, args: argparse.Namespace) -> bytes:
@@ -207,8 +210,8 @@ def _export_bytes(dataset: Dataset, file: str, args: argparse.Namespace) -> byte
     if args.what == "region-days":
         return tables.region_day_csv(dataset.counts, dataset.regions, attribution=credit)
     if args.what == "onsets":
-        table, _ = _onset_table(dataset, args.origin, args.all_types)
-        return tables.onset_csv(table, attribution=credit)
+        table, origin, _ = _onset_table(dataset, args.origin, args.all_types)
+        return tables.onset_csv(table, origin, attribution=credit)
     if args.what == "geojson":
         return tables.region_days_geojson(dataset.counts, dataset.regions, attribution=credit)
     if args.what == "html":
@@ -237,10 +240,12 @@ def _story_map(dataset: Dataset, origin_id: str | None, all_types: bool):
     from geo.render.webmap import story_map
 
     if origin_id is not None or all_types:
-        table, types = _onset_table(dataset, origin_id, all_types)
+        table, origin, types = _onset_table(dataset, origin_id, all_types)
         dataset = replace(
             dataset,
+            origin=origin,
             onsets=table,
+            fit=spread.spread_speed(table),
             diffusion=spread.diffusion_classes(
                 _typed_events(dataset, all_types), dataset.regions, event_types=types
             ),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo.analysis import spread
 from geo.analysis.aggregate import MODES
-from geo.errors import QantarError
+from geo.errors import UsageError
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.importers import FORMATS
 from geo.paths import REGION_LAYOUTS
@@ -21,10 +21,6 @@ from geo.render.style import COUNT_METRICS
 
 PROG = "python -m geo"
 EXPORTS = ("events", "region-days", "onsets", "geojson", "png", "gif", "html")
-
-
-class UsageError(QantarError):
-    """An option value the command cannot use (an unknown event id, binary output to stdout)."""
 
 
 def build_parser() -> argparse.ArgumentParser:

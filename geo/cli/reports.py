@@ -69,10 +69,15 @@ def summary_report(dataset: Dataset, file: str) -> dict[str, Any]:
 
 
 def onsets_report(
-    dataset: Dataset, file: str, table: pd.DataFrame, types: tuple[str, ...], origin_id: str | None
+    dataset: Dataset,
+    file: str,
+    table: pd.DataFrame,
+    origin: spread.Origin | None,
+    types: tuple[str, ...],
+    origin_id: str | None,
 ) -> dict[str, Any]:
-    """`table` is the onset table counting `types`, from the event `origin_id` if one was
-    chosen (geo.analysis.spread.onsets)."""
+    """`table` is the onset table counting `types` (geo.analysis.spread.onsets), measured from
+    `origin`: the event `origin_id` if one was chosen."""
     units = [
         {
             "unit": str(row["unit"]),
@@ -88,7 +93,7 @@ def onsets_report(
     return {
         **_source(dataset, file),
         "event_types": list(types),
-        "origin": _origin(table.attrs.get("origin"), origin_id),
+        "origin": _origin(origin, origin_id),
         "fit": _fit(spread.spread_speed(table)),
         "units": units,
         "without_onset": [u["unit"] for u in units if u["onset_date"] is None],
@@ -99,6 +104,7 @@ def spread_report(
     dataset: Dataset,
     file: str,
     table: pd.DataFrame,
+    origin: spread.Origin | None,
     types: tuple[str, ...],
     classes: pd.DataFrame,
     *,
@@ -132,7 +138,7 @@ def spread_report(
     return {
         **_source(dataset, file),
         "event_types": list(types),
-        "origin": _origin(table.attrs.get("origin"), origin_id),
+        "origin": _origin(origin, origin_id),
         "fit": _fit(spread.spread_speed(table)),
         "tree": rows,
         "k": k,

@@ -29,13 +29,12 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from geo.analysis.aggregate import events_per_day, values_at
-from geo.analysis.spread import spread_speed, units_affected_per_day
+from geo.analysis.aggregate import values_at
+from geo.errors import ExportError
 from geo.export.page import standalone_html
-from geo.export.tables import ExportError, credit_lines
+from geo.export.tables import credit_lines
 from geo.pipeline import Dataset
-from geo.render import charts, webmap
-from geo.render.style import EVENT_TYPE_COLOURS
+from geo.render import story_charts, webmap
 from geo.render.webmap import PlayerState
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -113,7 +112,7 @@ def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
             opening=f"{opening:%Y-%m-%d}",
             player_state=json.loads(initial.as_json()),
             regions_by_day=_regions_by_day(dataset, days),
-            specs=_chart_specs(dataset, days, context, tolls),
+            specs=_chart_specs(dataset, context, tolls),
             onsets=_onset_rows(dataset.onsets),
             sources=_sources(dataset.events),
             credits=credit_lines(dataset.attribution),
@@ -161,26 +160,15 @@ def _regions_by_day(dataset: Dataset, days: list[pd.Timestamp]) -> dict[str, lis
     return table
 
 
-def _chart_specs(dataset, days, context, tolls) -> dict[str, dict]:
-    per_day = dataset.events.assign(event_date=dataset.events["event_date"].dt.normalize())
-    deaths = (
-        dataset.counts.assign(date=dataset.counts["date"].dt.normalize())
-        .groupby("date", as_index=False)["fatalities"]
-        .sum()
-    )
-    span = (days[0], days[-1])
+def _chart_specs(dataset, context, tolls) -> dict[str, dict]:
     specs = {
-        "timeline": charts.timeline_chart(
-            events_per_day(per_day), deaths, context, None, type_colours=EVENT_TYPE_COLOURS
-        ),
-        "units": charts.units_affected_chart(
-            units_affected_per_day(dataset.onsets), None, days=span
-        ),
-        "onsets": charts.onset_distance_chart(dataset.onsets, spread_speed(dataset.onsets)),
+        "timeline": story_charts.timeline(dataset, context),
+        "units": story_charts.units_affected(dataset),
+        "onsets": story_charts.onset_distance(dataset),
     }
     if tolls is not None and len(tolls):
-        specs["tolls"] = charts.national_toll_chart(tolls)
-    return {name: charts.inline_data(chart.to_dict()) for name, chart in specs.items()}
+        specs["tolls"] = story_charts.national_tolls(tolls)
+    return specs
 
 
 def _onset_rows(onsets: pd.DataFrame) -> list[dict]:

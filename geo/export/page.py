@@ -13,7 +13,8 @@ import mimetypes
 import re
 from typing import TYPE_CHECKING
 
-from geo.export.tables import ExportError, credit_lines
+from geo.errors import ExportError, ExternalAssetError
+from geo.export.tables import credit_lines
 from geo.paths import VENDOR_DIR
 from geo.render.assets import VENDORED_FILES
 
@@ -33,10 +34,6 @@ _ANY_EXTERNAL = re.compile(
 )
 _PLACEHOLDER = re.compile(r"<!--qantar-asset-(\d+)-->")
 _CSS_URL = re.compile(r"url\(\s*([\"']?)([^\"')]+)\1\s*\)")
-
-
-class ExternalAssetError(ExportError):
-    """A page that would load scripts or styles from outside itself, so would not work offline."""
 
 
 def standalone_html(m: folium.Map, *, title: str, attribution: str | None = None) -> str:

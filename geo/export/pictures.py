@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 
 from geo.analysis.aggregate import MODES, frame_window, values_at
-from geo.export.tables import ExportError, check_columns, check_counts, credit_lines
+from geo.errors import ExportError
+from geo.export.tables import check_columns, check_counts, credit_lines
 from geo.io.regions import CRS, check_regions
 from geo.render.style import (
     BASEMAP_EDGE,

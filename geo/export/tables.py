@@ -19,7 +19,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.errors import QantarError
+from geo.analysis.spread import Origin
+from geo.errors import ExportError
 from geo.io.regions import check_regions
 from geo.io.tolls import regional_tolls_known_by
 from geo.render.style import COUNT_METRICS, DEFAULT_CREDITS
@@ -36,10 +37,6 @@ REGION_DAY_COLUMNS = (
 )
 
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-
-
-class ExportError(QantarError, ValueError):
-    """An export that cannot be made from these arguments."""
 
 
 def credit_lines(attribution: str | None = None) -> tuple[str, ...]:
@@ -97,16 +94,18 @@ def _with_official_tolls(table: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataFra
     return merged.astype({"official_toll": "Int64"})
 
 
-def onset_csv(onset_table: pd.DataFrame, *, attribution: str | None = None) -> bytes:
+def onset_csv(
+    onset_table: pd.DataFrame, origin: Origin | None, *, attribution: str | None = None
+) -> bytes:
     """The onset table (`geo.analysis.spread.onsets`) as UTF-8 CSV, dates as YYYY-MM-DD, missing as
     empty.
 
-    When the table knows its origin (`.attrs["origin"]`), origin_date, origin_latitude,
-    origin_longitude and origin_label columns say where distance_km and days_since_origin are
-    measured from. Credits: a final `attribution` column, as in `region_day_csv`.
+    With the `origin` it was measured from, origin_date, origin_latitude, origin_longitude and
+    origin_label columns say where distance_km and days_since_origin are measured from.
+    Credits: a final `attribution` column, as in `region_day_csv`.
     """
     check_columns(onset_table, "onset_table", ("region_id", "onset_date"))
-    table = _with_origin(onset_table)
+    table = _with_origin(onset_table, origin)
     return _csv_bytes(table, attribution)
 
 
@@ -205,15 +204,13 @@ def _region_day_table(counts: pd.DataFrame, regions: gpd.GeoDataFrame) -> pd.Dat
     return table[list(REGION_DAY_COLUMNS[:-1])]
 
 
-def _with_origin(onset_table: pd.DataFrame) -> pd.DataFrame:
+def _with_origin(onset_table: pd.DataFrame, origin: Origin | None) -> pd.DataFrame:
     table = onset_table.copy()
-    origin = onset_table.attrs.get("origin")
     if origin is not None:
         table["origin_date"] = pd.Timestamp(origin.date)
         table["origin_latitude"] = float(origin.latitude)
         table["origin_longitude"] = float(origin.longitude)
-        table["origin_label"] = str(getattr(origin, "label", "") or "")
-    table.attrs = {}
+        table["origin_label"] = str(origin.label)
     for column in table.columns:
         if pd.api.types.is_datetime64_any_dtype(table[column]):
             table[column] = table[column].dt.strftime("%Y-%m-%d")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import EventDataError, Problem
+from geo.errors import ArgumentError, EventDataError, Problem
 from geo.io.bundled import read_text_csv
 from geo.paths import DATA_DIR
 
@@ -59,11 +59,13 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _check_events(events: pd.DataFrame) -> None:
     if not isinstance(events, pd.DataFrame):
-        raise ValueError(f"events must be a pandas DataFrame or None, got {type(events).__name__}")
+        raise ArgumentError(
+            f"events must be a pandas DataFrame or None, got {type(events).__name__}"
+        )
     needed = ("event_id_cnty", "event_date", "source_url")
     missing = [c for c in needed if c not in events.columns]
     if missing:
-        raise ValueError(
+        raise ArgumentError(
             f"events is missing column(s) {missing} (needs {list(needed)}); "
             "pass a canonical events frame such as geo.load_bundled_events().events"
         )

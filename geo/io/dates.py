@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.errors import ArgumentError
+
 LOCAL_TZ = "Asia/Almaty"
 """Zone of a UTC time whose region is not known (the capital's; UTC+6 in January 2022)."""
 REGION_ZONES: dict[str, str] = {
@@ -131,7 +133,7 @@ def read_date_column(
     month-first. `utc` says the column holds UTC times (its name says so).
     """
     if order is not None and order not in ORDERS:
-        raise ValueError(f"order must be one of {ORDERS} or None, got {order!r}")
+        raise ArgumentError(f"order must be one of {ORDERS} or None, got {order!r}")
     if pd.api.types.is_datetime64_any_dtype(values):
         return _from_datetimes(values, utc)
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)

@@ -16,16 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geo.errors import EventDataError
+from geo.errors import EventDataError, LimitError
 
 MB = 1_000_000
 _CHUNK = 1 << 24
 _NUL_SHARE = 0.1  # UTF-8 text has almost no NUL bytes; a file with this many is not text
 _WAY_OUT = "filter it first or use the command line, which has no limit"
-
-
-class LimitError(EventDataError):
-    """A file that is larger, longer or slower to read than the limits allow."""
 
 
 @dataclass(frozen=True)

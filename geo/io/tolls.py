@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import EventDataError, Problem
+from geo.errors import ArgumentError, EventDataError, Problem
 from geo.io.bundled import read_text_csv
 from geo.paths import DATA_DIR
 
@@ -82,7 +82,7 @@ def regional_tolls_known_by(tolls: pd.DataFrame, date) -> pd.DataFrame:
 def national_tolls(tolls: pd.DataFrame, covers: str = "everyone") -> pd.DataFrame:
     """The national figures counting `covers` in the order they were given (undated ones last)."""
     if covers not in TOLL_COVERS:
-        raise ValueError(f"covers must be one of {list(TOLL_COVERS)}, got {covers!r}")
+        raise ArgumentError(f"covers must be one of {list(TOLL_COVERS)}, got {covers!r}")
     national = tolls[(tolls["scope"] == "national") & (tolls["covers"] == covers)]
     return national.sort_values("given_on", na_position="last").reset_index(drop=True)
 

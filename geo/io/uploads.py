@@ -18,8 +18,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from geo.errors import EventDataError, QantarError
-from geo.io.limits import ImportLimits, LimitError, refuse
+from geo.errors import EventDataError, LimitError, QantarError
+from geo.io.limits import ImportLimits, refuse
 from geo.pipeline import Dataset, load_dataset
 
 _log = logging.getLogger(__name__)

@@ -21,6 +21,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from geo.analysis.spread import Origin, SpreadFit
+from geo.errors import ArgumentError
 from geo.render.style import OTHER_TYPE_COLOUR
 
 SELECTION_NAME = "day"
@@ -128,7 +130,7 @@ def with_day_shown(spec: dict, current_date) -> dict:
         pd.Timestamp(year=d["year"], month=d["month"], day=d["date"]) for d in x["scale"]["domain"]
     )
     if not first <= day < end:
-        raise ValueError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
+        raise ArgumentError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
     values = [
         {"at": _iso_z_one(day + _NOON), "date": f"{day:%Y-%m-%d}", "day_text": _long_day(day)}
     ]
@@ -267,14 +269,20 @@ def units_affected_chart(
 
 
 def onset_distance_chart(
-    onset_table: pd.DataFrame, fit, *, width: int = 520, height: int = 320
+    onset_table: pd.DataFrame,
+    fit: SpreadFit,
+    origin: Origin | None,
+    *,
+    width: int = 520,
+    height: int = 320,
 ) -> alt.LayerChart:
     """Each affected unit's distance from the origin against the day it was first affected.
 
     `onset_table` is `geo.analysis.spread.onsets(...)` (unit, onset_date, first_place,
-    days_since_origin, distance_km; the origin in `.attrs["origin"]` if present) and `fit` its
-    `geo.analysis.spread.spread_speed` (SpreadFit). The fitted line is drawn over the days of the
-    points; a fit with NaN slope draws no line and the title says why.
+    days_since_origin, distance_km), `fit` its `geo.analysis.spread.spread_speed` and `origin`
+    the Origin it was measured from, named in the subtitle (None: not named). The fitted line
+    is drawn over the days of the points; a fit with NaN slope draws no line and the title says
+    why.
     """
     _check_columns(
         onset_table,
@@ -313,7 +321,7 @@ def onset_distance_chart(
         autosize=_AUTOSIZE,
         title=alt.TitleParams(
             f"Distance from the origin by day first affected: {_fit_summary(fit)}",
-            subtitle=_onset_subtitle(onset_table, fit),
+            subtitle=_onset_subtitle(origin, fit),
             anchor="start",
         ),
         description=(
@@ -433,7 +441,7 @@ def _day_span(
     if days is not None:
         first, last = (_day_or_raise(d, "days") for d in days)
         if last < first:
-            raise ValueError(f"days must be (first, last) with last >= first, got {days!r}")
+            raise ArgumentError(f"days must be (first, last) with last >= first, got {days!r}")
         return first, last
     found = [pd.Timestamp(d) for series in dates for d in series.dropna()]
     if context is not None and len(context):
@@ -712,7 +720,7 @@ def _time_encoding(spec: dict) -> dict:
         x = layer.get("encoding", {}).get("x", {})
         if "scale" in x:
             return {"axis": x["axis"], "scale": x["scale"]}
-    raise ValueError("spec has no layer on a time scale")
+    raise ArgumentError("spec has no layer on a time scale")
 
 
 def _timeline_subtitle(marks: _ContextMarks, deaths: pd.DataFrame) -> list[str]:
@@ -857,15 +865,11 @@ def _fit_summary(fit) -> str:
     return f"≈ {_km_per_day(slope)} km per day, R² = {r2_text}, n = {int(fit.n_units)}"
 
 
-def _onset_subtitle(onset_table: pd.DataFrame, fit) -> list[str]:
-    origin = onset_table.attrs.get("origin")
+def _onset_subtitle(origin: Origin | None, fit: SpreadFit) -> list[str]:
     lines = []
     if origin is not None:
-        where = getattr(origin, "label", "") or (
-            f"{getattr(origin, 'latitude', float('nan')):.2f}°N, "
-            f"{getattr(origin, 'longitude', float('nan')):.2f}°E"
-        )
-        lines.append(f"Origin: {where}, {_long_day(getattr(origin, 'date', None))}")
+        where = origin.label or f"{origin.latitude:.2f}°N, {origin.longitude:.2f}°E"
+        lines.append(f"Origin: {where}, {_long_day(origin.date)}")
     text = "One point per affected unit (distance to its first event)"
     if math.isfinite(float(fit.km_per_day)):
         text += (
@@ -925,17 +929,17 @@ def _parse_day(value: object) -> pd.Timestamp | None:
 
 def _check_columns(frame: pd.DataFrame, name: str, required: Sequence[str]) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+        raise ArgumentError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(f"{name} is missing column(s) {missing}; it has {list(frame.columns)}")
+        raise ArgumentError(f"{name} is missing column(s) {missing}; it has {list(frame.columns)}")
 
 
 def _days(values: pd.Series, name: str, column: str) -> pd.Series:
     try:
         days = pd.to_datetime(values)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} column {column!r} must hold dates: {exc}") from exc
+        raise ArgumentError(f"{name} column {column!r} must hold dates: {exc}") from exc
     if getattr(days.dt, "tz", None) is not None:
         days = days.dt.tz_convert("UTC").dt.tz_localize(None)
     return days.dt.normalize().reset_index(drop=True)
@@ -945,9 +949,9 @@ def _day_or_raise(value, name: str) -> pd.Timestamp:
     try:
         day = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} must be a date, got {value!r}") from exc
+        raise ArgumentError(f"{name} must be a date, got {value!r}") from exc
     if pd.isna(day):
-        raise ValueError(f"{name} must be a date, got {value!r}")
+        raise ArgumentError(f"{name} must be a date, got {value!r}")
     if day.tz is not None:
         day = day.tz_localize(None)
     return day.normalize()

@@ -115,9 +115,7 @@ def onset_listing(onset_table: pd.DataFrame) -> pd.DataFrame:
     sources as its own link column (a ' | '-joined field is several links, not one)."""
     shown = [*ONSET_LISTING_COLUMNS, *(c for c in ONSET_NOTES if c in onset_table)]
     table = pd.DataFrame({column: onset_table[column] for column in shown}, index=onset_table.index)
-    listed = pd.concat([table, link_columns(onset_table["first_source_url"])], axis=1)
-    listed.attrs = {}  # the origin rides on the onset table's attrs; a listing is plain data
-    return listed
+    return pd.concat([table, link_columns(onset_table["first_source_url"])], axis=1)
 
 
 def region_table(
@@ -139,7 +137,6 @@ def region_table(
         .merge(values, on="region_id", how="left", validate="one_to_one")
         .merge(onsets, on="region_id", how="left", validate="one_to_one")
     )
-    table.attrs = {}
     return table.sort_values(["events", "name_en"], ascending=[False, True], ignore_index=True)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,8 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.analysis.aggregate import MODES
+from geo.analysis.aggregate import MODES, WINDOW_DAYS, frame_window
+from geo.errors import ArgumentError
 from geo.io.tolls import regional_tolls_known_by
 from geo.pipeline import Dataset
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
@@ -70,11 +72,11 @@ class PlayerState:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+            raise ArgumentError(f"mode must be one of {MODES}, got {self.mode!r}")
         if self.metric not in METRICS:
-            raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
+            raise ArgumentError(f"metric must be one of {METRICS}, got {self.metric!r}")
         if self.window_days < 1:
-            raise ValueError(f"window_days must be at least 1, got {self.window_days}")
+            raise ArgumentError(f"window_days must be at least 1, got {self.window_days}")
 
     def as_json(self) -> str:
         return json.dumps(
@@ -91,13 +93,18 @@ class PlayerState:
 
 
 def player_payload(
-    dataset: Dataset, *, cluster: bool = False, tolls: pd.DataFrame | None = None
+    dataset: Dataset,
+    *,
+    windows: Iterable[int] = WINDOW_DAYS,
+    cluster: bool = False,
+    tolls: pd.DataFrame | None = None,
 ) -> dict:
     """Everything the player needs for every frame, ready for `script_json`.
 
     Text is plain (names, the event lines): the browser puts it on the page as text. The one
     exception is `attribution_html`, which Leaflet's attribution control inserts as HTML, so it
-    is HTML-escaped here.
+    is HTML-escaped here. The frames each view counts (`window_starts`, for the k in `windows`)
+    and each frame's alt text are Python's too: the player looks them up, never derives them.
     """
     counts, regions = dataset.counts, dataset.regions
     days = dataset.days
@@ -122,6 +129,7 @@ def player_payload(
         "alt": [
             frame_alt_text(dataset.onsets, len(regions), day, step=dataset.step) for day in days
         ],
+        "window_starts": window_starts(days, dataset.step, windows),
         "series": series,
         "names": dict(zip(ids, names, strict=True)),
         "edges": {metric: list(b.edges) for metric, b in bins.items()},
@@ -167,6 +175,25 @@ def player_payload(
         "events": event_features(placed, days),
         "cluster": cluster,
         "tolls": official_tolls_by_frame(tolls, regions["region_id"], days),
+    }
+
+
+def window_starts(frames: list[pd.Timestamp], step: str, windows: Iterable[int]) -> dict:
+    """Per mode, the index of the first frame each frame's view counts, as
+    `geo.analysis.aggregate.frame_window` decides (the last is the frame itself): `{"daily":
+    [0, 1, …], "cumulative": [0, 0, …], "window": {"3": [0, 0, 0, 1, …], …}}`, one list entry
+    per frame and, for "window", one list per k in `windows`."""
+    index = pd.DatetimeIndex(frames)
+
+    def firsts(mode: str, k: int = 1) -> list[int]:
+        # Clipped to the first frame: "every frame up to it" starts at pd.Timestamp.min.
+        starts = [max(frame_window(frame, mode, k, step=step)[0], index[0]) for frame in frames]
+        return [int(i) for i in index.searchsorted(starts)]
+
+    return {
+        "daily": firsts("daily"),
+        "cumulative": firsts("cumulative"),
+        "window": {str(k): firsts("window", k) for k in sorted(set(windows))},
     }
 
 
@@ -218,6 +245,11 @@ class StoryLayer(JSCSSMixin, RenderedOnce):
 
     def __init__(self, payload: dict, initial: PlayerState, *, source: AssetSource):
         super().__init__()
+        if str(initial.window_days) not in payload["window_starts"]["window"]:
+            raise ArgumentError(
+                f"the payload has no frames for a window of {initial.window_days}: "
+                "give player_payload that window"
+            )
         self._name = "StoryLayer"
         self._template = _player_template()
         self.payload_json = script_json(payload)
@@ -251,6 +283,12 @@ def story_map(
     if basemap is not None:
         add_basemap(basemap, m)
     placed = int(dataset.events["region_id"].notna().sum())
-    payload = player_payload(dataset, cluster=placed > CLUSTER_THRESHOLD, tolls=tolls)
-    StoryLayer(payload, initial or PlayerState(day=0), source=source).add_to(m)
+    initial = initial or PlayerState(day=0)
+    payload = player_payload(
+        dataset,
+        windows={*WINDOW_DAYS, initial.window_days},
+        cluster=placed > CLUSTER_THRESHOLD,
+        tolls=tolls,
+    )
+    StoryLayer(payload, initial, source=source).add_to(m)
     return m

@@ -78,7 +78,7 @@ def test_acled_export_spread_starts_at_the_kazakh_event_not_abroad(regions):
     placed = place_events(imported.events, regions)
     table = spread.onsets(placed.events, regions)
     assert list(table.dropna(subset=["onset_date"])["region_id"]) == ["mangystau"]
-    origin = table.attrs["origin"]  # the Burkina Faso battle of 1 January came first
+    origin = spread.default_origin(placed.events)  # the Burkina Faso battle of 1 January came first
     assert (origin.date, origin.label) == (pd.Timestamp("2022-01-02"), "Zhanaozen")
     note = next(n for n in placed.notes if n.startswith(OUTSIDE))
     assert note == f"{OUTSIDE}: 6 rows (KG 2, BF 1, RU 1, UA 1, UZ 1), not placed"

@@ -85,7 +85,7 @@ def table(placed) -> pd.DataFrame:
 # --- onsets --------------------------------------------------------------------------------------
 
 
-def test_onsets_ignore_decrees_and_rank_units_by_first_unrest_day(table):
+def test_onsets_ignore_decrees_and_rank_units_by_first_unrest_day(table, placed):
     assert table["region_id"].tolist() == ["a", "b", "c", "d"]
     assert table["unit"].tolist() == ["A", "B", "C", "D"]
     assert table["onset_date"].dt.day.tolist() == [1, 2, 3, 3]  # C's decree on day 1 is ignored
@@ -97,7 +97,7 @@ def test_onsets_ignore_decrees_and_rank_units_by_first_unrest_day(table):
     assert table["onset_precision"].tolist() == [1, 1, 1, 1]
     expected_km = [0, KM_PER_DEGREE, 2 * KM_PER_DEGREE, 5 * KM_PER_DEGREE]
     assert table["distance_km"].tolist() == pytest.approx(expected_km, abs=0.1)
-    assert table.attrs["origin"] == Origin(pd.Timestamp("2022-01-01"), 0.5, 0.5, "town A")
+    assert default_origin(placed) == Origin(pd.Timestamp("2022-01-01"), 0.5, 0.5, "town A")
 
 
 def test_onsets_list_unaffected_units_with_missing_values():
@@ -110,11 +110,12 @@ def test_onsets_list_unaffected_units_with_missing_values():
 
 
 def test_event_types_are_a_parameter(placed):
-    table = onsets(placed, squares(), event_types=["Protests", "Riots", "Strategic developments"])
+    types = ["Protests", "Riots", "Strategic developments"]
+    table = onsets(placed, squares(), event_types=types)
     assert table["onset_date"].dt.day.tolist() == [1, 1, 2, 3]
     assert table["region_id"].tolist() == ["c", "a", "b", "d"]
     # Same-day tie: the decree in C comes first in file order, so it is the origin.
-    assert table.attrs["origin"].label == "town C"
+    assert default_origin(placed, types).label == "town C"
     assert table["distance_km"].tolist() == pytest.approx(
         [0, 2 * KM_PER_DEGREE, KM_PER_DEGREE, 3 * KM_PER_DEGREE], abs=0.1
     )
@@ -392,7 +393,7 @@ def test_bundled_origin_is_zhanaozen(bundled):
     table = onsets(placed, regions).set_index("region_id")
     assert table.loc["mangystau", "first_place"] == "Zhanaozen"
     assert table.loc["mangystau", "onset_rank"] == 1
-    assert table.attrs["origin"].label == "Zhanaozen"
+    assert default_origin(placed).label == "Zhanaozen"
 
 
 def test_bundled_origin_can_be_pinned_to_another_event(bundled):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ui.map_component import MAP_FRAME_SELECTOR
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("QANTAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +33,35 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_SECONDS = 60
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+# ---- Streamlit's page, as the tests find their way in it --------------------------------------
+# Streamlit's data-testid values and streamlit-folium's map iframe are not an API: they change with
+# those packages (requirements.txt pins both), so they are named here once.
+MAP_FRAME = MAP_FRAME_SELECTOR
+"""The map's iframe (the selector ui.map_component itself uses to reach the drawn map)."""
+ST_ALERT = "stAlert"
+ST_APP = "stApp"
+ST_DATA_FRAME = "stDataFrame"
+ST_DOWNLOAD_BUTTON = "stDownloadButton"
+ST_EXCEPTION = "stException"
+ST_FILE_UPLOADER_DROPZONE_INPUT = "stFileUploaderDropzoneInput"
+ST_MAIN = "stMain"
+ST_METRIC = "stMetric"
+ST_METRIC_VALUE = "stMetricValue"
+ST_MULTI_SELECT = "stMultiSelect"
+ST_MULTI_SELECT_TAGS_CONTAINER = "stMultiSelectTagsContainer"
+ST_SELECTBOX = "stSelectbox"
+ST_SIDEBAR = "stSidebar"
+ST_SIDEBAR_CONTENT = "stSidebarContent"
+ST_SLIDER = "stSlider"
+ST_SLIDER_THUMB_VALUE = "stSliderThumbValue"
+ST_TOOLBAR = "stToolbar"
+ST_VEGA_LITE_CHART = "stVegaLiteChart"
+
+
+def by_test_id(test_id: str) -> str:
+    """A CSS selector for the elements with that Streamlit data-testid."""
+    return f"[data-testid='{test_id}']"
 
 
 def free_port() -> int:
@@ -129,15 +160,15 @@ def wait_for_app(page) -> None:
     from playwright.sync_api import expect
 
     expect(
-        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.locator(by_test_id(ST_APP) + "[data-test-script-state='notRunning']")
     ).to_be_attached(timeout=60_000)
 
 
 def date_slider(page):
     """The date control (the sidebar's window slider is an stSlider too)."""
-    return page.get_by_test_id("stSlider").filter(has=page.get_by_text("Date", exact=True))
+    return page.get_by_test_id(ST_SLIDER).filter(has=page.get_by_text("Date", exact=True))
 
 
 def date_value(page):
     """The date control's current value as shown on its thumb, e.g. 'Wed 05 Jan 2022'."""
-    return date_slider(page).get_by_test_id("stSliderThumbValue")
+    return date_slider(page).get_by_test_id(ST_SLIDER_THUMB_VALUE)

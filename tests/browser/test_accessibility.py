@@ -9,28 +9,40 @@ here (`iframes: false`): the map frame is checked on its own, so its findings na
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 import geo
 from geo.export.page import standalone_html
 from geo.pipeline import build_dataset
 from geo.render import webmap
-from tests.browser.conftest import PROJECT_ROOT, wait_for_app
+from tests.browser.conftest import (
+    MAP_FRAME,
+    PROJECT_ROOT,
+    ST_DATA_FRAME,
+    ST_DOWNLOAD_BUTTON,
+    ST_MAIN,
+    ST_METRIC,
+    ST_SIDEBAR,
+    ST_SIDEBAR_CONTENT,
+    by_test_id,
+    wait_for_app,
+)
+
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 pytestmark = pytest.mark.browser
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 BLOCKING_IMPACTS = ("serious", "critical")
 TAB_CONTENT = {
     # What shows once the tab has drawn (axe should see the tab's content, not a spinner).
-    "Map": "[data-testid='stMetric']",
-    "Spread": "[data-testid='stDataFrame']",
-    "Data and exports": "[data-testid='stDownloadButton']",
+    "Map": by_test_id(ST_METRIC),
+    "Spread": by_test_id(ST_DATA_FRAME),
+    "Data and exports": by_test_id(ST_DOWNLOAD_BUTTON),
 }
 
 
@@ -73,7 +85,7 @@ def test_view_controls_in_use_have_no_serious_violations(page, app_url, axe_scri
     deaths range, and a chosen region's panel of events and sources."""
     page.goto(f"{app_url}/?mode=window&window=5&region=mangystau")
     wait_for_app(page)
-    page.get_by_test_id("stSidebar").get_by_text("Filter events").click()
+    page.get_by_test_id(ST_SIDEBAR).get_by_text("Filter events").click()
     expect(page.get_by_text("Only events with reported deaths, in range")).to_be_visible()
     open_tab(page, "Map")
     expect(page.get_by_text(re.compile(r"events in Mangystau Region"))).to_be_visible()
@@ -86,7 +98,7 @@ def test_the_page_opens_with_its_title(page, app_url):
     is never written onto the page, so a screen reader starts at the page's heading."""
     page.goto(app_url)
     wait_for_app(page)
-    shown = page.get_by_test_id("stMain").inner_text().split("\n")
+    shown = page.get_by_test_id(ST_MAIN).inner_text().split("\n")
     first_line = next(line for line in shown if line.strip())
     assert first_line == page.get_by_role("heading", level=1).inner_text()
 
@@ -131,9 +143,9 @@ def open_tab(page, name: str) -> None:
 def show_everything(page) -> None:
     """Make the window as tall as the sidebar's and the main area's content, so nothing is
     scrolled out of sight: axe checks the contrast of visible text only."""
+    both = json.dumps(f"{by_test_id(ST_SIDEBAR_CONTENT)}, {by_test_id(ST_MAIN)}")
     tallest = page.evaluate(
-        "Math.max(...[...document.querySelectorAll("
-        "'[data-testid=stSidebarContent], [data-testid=stMain]')].map(e => e.scrollHeight))"
+        f"Math.max(...[...document.querySelectorAll({both})].map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": page.viewport_size["width"], "height": tallest + 100})
     wait_for_app(page)

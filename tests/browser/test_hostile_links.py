@@ -17,18 +17,22 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    MAP_FRAME,
     PROJECT_ROOT,
+    ST_ALERT,
+    ST_EXCEPTION,
+    ST_FILE_UPLOADER_DROPZONE_INPUT,
     date_value,
     free_port,
     wait_for_app,
     wait_for_health,
 )
 
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
+
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def test_a_hostile_link_opens_the_page_with_one_notice_and_the_map(page, app_url):
@@ -42,8 +46,8 @@ def test_a_hostile_link_opens_the_page_with_one_notice_and_the_map(page, app_url
     )
     page.goto(f"{app_url}/?{query}")
     wait_for_app(page)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    notices = page.get_by_test_id("stAlert")
+    expect(page.get_by_test_id(ST_EXCEPTION)).to_have_count(0)
+    notices = page.get_by_test_id(ST_ALERT)
     expect(notices).to_have_count(1)
     for part in ("window='²'", "deaths='0-99999999999999999999'", "Ignored 500 values"):
         expect(notices.first).to_contain_text(part)
@@ -93,13 +97,13 @@ def test_after_a_restart_the_page_says_the_upload_is_gone(page, tmp_path):
         with server_on(port, log):
             page.goto(url)
             wait_for_app(page)
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+            page.get_by_test_id(ST_FILE_UPLOADER_DROPZONE_INPUT).set_input_files(str(upload))
             expect(page.get_by_text("mine.csv: 2 of 2 rows placed")).to_be_visible(timeout=60_000)
             expect(page).to_have_url(re.compile(r"dataset=upload"))
         with server_on(port, log):
             # The page reconnects and reruns by itself (ui.reconnect): the notice comes with no
             # action from the reader, once the client's back-off lets it reconnect.
-            notice = page.get_by_test_id("stAlert").filter(has_text="you uploaded is gone")
+            notice = page.get_by_test_id(ST_ALERT).filter(has_text="you uploaded is gone")
             expect(notice).to_be_visible(timeout=60_000)
             expect(notice).to_contain_text("the server restarted")
             expect(notice).to_contain_text("upload it again")

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
-from playwright.sync_api import expect
 
 import geo
 from geo.analysis.aggregate import key_days
@@ -25,10 +24,21 @@ from geo.export.page import standalone_html
 from geo.pipeline import by_hour, restrict_dataset
 from geo.render import webmap
 from geo.render.listings import frame_alt_text
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import (
+    MAP_FRAME,
+    ST_DATA_FRAME,
+    ST_METRIC,
+    ST_METRIC_VALUE,
+    ST_MULTI_SELECT,
+    ST_MULTI_SELECT_TAGS_CONTAINER,
+    ST_SIDEBAR,
+    ST_SLIDER,
+    wait_for_app,
+)
+
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 METRICS = ("events", "fatalities", "onset", "diffusion")
 MODES = ("cumulative", "daily", "window")
 WINDOW = 3
@@ -215,8 +225,8 @@ def day_id(day: pd.Timestamp) -> str:
 
 
 def regions_with_events_metric(page) -> str:
-    metric = page.get_by_test_id("stMetric").filter(has_text="Regions with any event")
-    return metric.get_by_test_id("stMetricValue").inner_text()
+    metric = page.get_by_test_id(ST_METRIC).filter(has_text="Regions with any event")
+    return metric.get_by_test_id(ST_METRIC_VALUE).inner_text()
 
 
 # ---- the grid of views ----------------------------------------------------------------------
@@ -331,10 +341,10 @@ def test_hover_play_click_and_filters_never_change_what_is_drawn(page, app_url, 
     # Filters back and forth through the sidebar.
     protests = shown(bundled, EventFilter(event_types=("Protests",)))
     for chosen, expected in ((["Protests"], protests), ([], bundled), (["Protests"], protests)):
-        types = page.get_by_test_id("stMultiSelect").filter(has_text="Event type")
+        types = page.get_by_test_id(ST_MULTI_SELECT).filter(has_text="Event type")
         if not types.is_visible():
-            page.get_by_test_id("stSidebar").get_by_text("Filter events").click()
-        tags = types.get_by_test_id("stMultiSelectTagsContainer")
+            page.get_by_test_id(ST_SIDEBAR).get_by_text("Filter events").click()
+        tags = types.get_by_test_id(ST_MULTI_SELECT_TAGS_CONTAINER)
         if chosen:
             types.get_by_role("button", name="Open").click()  # the list opens, then narrows
             types.get_by_role("combobox").focus()
@@ -432,12 +442,12 @@ def test_an_embedded_link_shows_the_map_the_date_and_the_credits_only(page, app_
     wait_for_app(page)
     frame = map_frame(page)
     expect(frame.locator("path.qantar-region")).to_have_count(len(bundled.regions), timeout=60_000)
-    expect(page.get_by_test_id("stSlider").filter(has_text="Date")).to_be_visible()
+    expect(page.get_by_test_id(ST_SLIDER).filter(has_text="Date")).to_be_visible()
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("Natural Earth")
-    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert not page.get_by_test_id(ST_SIDEBAR).is_visible()
     assert page.get_by_role("tab").count() == 0
     assert page.get_by_role("button", name="Peak day").count() == 0
-    assert page.get_by_test_id("stDataFrame").count() == 0
+    assert page.get_by_test_id(ST_DATA_FRAME).count() == 0
     assert_frame_is_true(frame, bundled, "onset", "cumulative", "embedded")
 
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, date_value, wait_for_app
+from tests.browser.conftest import (
+    ARTIFACTS,
+    MAP_FRAME,
+    ST_ALERT,
+    ST_TOOLBAR,
+    ST_VEGA_LITE_CHART,
+    by_test_id,
+    date_value,
+    wait_for_app,
+)
+
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def map_frame(page):
@@ -53,7 +62,7 @@ def test_a_shared_link_restores_the_view_in_a_new_page(browser, app_url, page):
     expect(page.get_by_role("radio", name="On the date")).to_be_checked()
     expect(page.get_by_role("radio", name="Deaths reported")).to_be_checked()
     expect(date_value(page)).to_have_text("Mon 03 Jan 2022")
-    assert page.locator("[data-testid='stAlert']").count() == 0
+    assert page.locator(by_test_id(ST_ALERT)).count() == 0
 
 
 def test_clicking_a_region_opens_its_panel(page, app_url):
@@ -78,14 +87,14 @@ def test_an_embedded_link_keeps_embed_and_the_view(page, app_url):
     # Atyrau, West Kazakhstan and Almaty (3 January in the record)
     expect(labels.filter(has_text="D+1")).to_have_count(3)
     assert "embed=true" in page.url and "date=2022-01-03" in page.url
-    assert page.get_by_test_id("stToolbar").count() == 0
+    assert page.get_by_test_id(ST_TOOLBAR).count() == 0
 
 
 def test_clicking_a_day_in_the_timeline_moves_the_date(page, app_url):
     page.goto(f"{app_url}/?date=2022-01-10")
     wait_for_app(page)
     map_frame(page)
-    timeline = page.get_by_test_id("stVegaLiteChart").first
+    timeline = page.get_by_test_id(ST_VEGA_LITE_CHART).first
     timeline.scroll_into_view_if_needed()
     bar = timeline.locator("path[aria-roledescription='bar'][aria-label^='Date: 3 Jan;']").first
     bar.click(force=True)

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import date_slider, wait_for_app
+from tests.browser.conftest import (
+    MAP_FRAME,
+    ST_FILE_UPLOADER_DROPZONE_INPUT,
+    date_slider,
+    wait_for_app,
+)
+
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 pytestmark = pytest.mark.browser
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
 def test_an_uploaded_template_payload_runs_nothing_on_the_server(page, app_url, tmp_path):
@@ -49,7 +54,7 @@ def test_an_uploaded_template_payload_runs_nothing_on_the_server(page, app_url, 
 
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.get_by_test_id(ST_FILE_UPLOADER_DROPZONE_INPUT).set_input_files(str(path))
     expect(date_slider(page)).not_to_contain_text("19 Jan 2022", timeout=30_000)
     wait_for_app(page)
     expect(page.get_by_text("payloads.csv: 2 of 2 rows placed")).to_be_visible(timeout=30_000)

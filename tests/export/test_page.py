@@ -10,8 +10,8 @@ import folium
 import pytest
 
 import geo
-from geo.export.page import ExternalAssetError, standalone_html
-from geo.export.tables import ExportError
+from geo.errors import ExportError, ExternalAssetError
+from geo.export.page import standalone_html
 from geo.paths import VENDOR_DIR
 from geo.render import layers, style, webmap
 from tests.export.samples import ACLED, XSS

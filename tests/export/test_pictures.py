@@ -9,7 +9,8 @@ import geopandas as gpd
 import pytest
 from PIL import Image
 
-from geo.export import pictures, tables
+from geo.errors import ExportError
+from geo.export import pictures
 from geo.render import style
 from tests.export.samples import ACLED
 
@@ -88,12 +89,12 @@ def test_frame_png_draws_neighbours_from_a_basemap(three_squares, counts, placed
 def test_frame_png_names_the_bad_argument(three_squares, counts, placed, change, message):
     arguments = {"date": "2022-01-02", **change}
     date = arguments.pop("date")
-    with pytest.raises(tables.ExportError, match=message):
+    with pytest.raises(ExportError, match=message):
         pictures.frame_png(three_squares, counts, placed, date, **arguments)
 
 
 def test_frame_png_refuses_a_basemap_in_another_crs(three_squares, counts, placed):
-    with pytest.raises(tables.ExportError, match="basemap must be in EPSG:4326"):
+    with pytest.raises(ExportError, match="basemap must be in EPSG:4326"):
         pictures.frame_png(
             three_squares, counts, placed, "2022-01-02", basemap=three_squares.to_crs(3857)
         )
@@ -125,7 +126,7 @@ def test_pictures_leave_no_pyplot_figures_behind(three_squares, counts, placed):
 
 
 def test_spread_gif_refuses_a_silly_frame_time(three_squares, counts, placed):
-    with pytest.raises(tables.ExportError, match=r"seconds_per_frame must be a number from 0\.02"):
+    with pytest.raises(ExportError, match=r"seconds_per_frame must be a number from 0\.02"):
         pictures.spread_gif(three_squares, counts, placed, seconds_per_frame=0)
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import geo
+from geo.errors import ExportError
 from geo.export import tables
 from geo.render import style
 from tests.export.samples import ACLED
@@ -47,7 +48,7 @@ def test_csv_attribution_is_a_column_on_every_row_and_parses_cleanly(counts, thr
 
 def test_region_day_csv_refuses_counts_from_other_regions(counts, three_squares):
     other = counts.assign(region_id=counts["region_id"].replace({"c": "zz"}))
-    with pytest.raises(tables.ExportError, match=r"region_id value\(s\) \['zz'\] that are not"):
+    with pytest.raises(ExportError, match=r"region_id value\(s\) \['zz'\] that are not"):
         tables.region_day_csv(other, three_squares)
 
 
@@ -62,7 +63,7 @@ def test_onset_csv_writes_dates_blanks_and_attribution():
         }
     )
     table = pd.read_csv(
-        io.BytesIO(tables.onset_csv(onsets, attribution=ACLED)), keep_default_na=False
+        io.BytesIO(tables.onset_csv(onsets, None, attribution=ACLED)), keep_default_na=False
     )
     assert table["onset_date"].tolist() == ["2022-01-01", "2022-01-02", ""]
     assert table["onset_rank"].astype(str).tolist() == ["1", "2", ""]
@@ -78,7 +79,7 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula():
             "distance_km": [-1.5, 2.0],
         }
     )
-    table = pd.read_csv(io.BytesIO(tables.onset_csv(onsets)))
+    table = pd.read_csv(io.BytesIO(tables.onset_csv(onsets, None)))
     assert table["first_place"].tolist() == ['\'=HYPERLINK("http://x","y")', "Zhanaozen"]
     assert table["distance_km"].tolist() == [-1.5, 2.0]
 
@@ -102,15 +103,16 @@ def test_every_csv_table_neutralises_formulas_in_its_text(counts, three_squares,
             "first_place": [formula],
         }
     )
-    assert pd.read_csv(io.BytesIO(tables.onset_csv(onsets)))["first_place"].tolist() == [
+    assert pd.read_csv(io.BytesIO(tables.onset_csv(onsets, None)))["first_place"].tolist() == [
         "'" + formula
     ]
 
 
 def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
-    from geo.analysis.spread import onsets
+    from geo.analysis.spread import default_origin, onsets
 
-    table = pd.read_csv(io.BytesIO(tables.onset_csv(onsets(placed, three_squares))))
+    origin = default_origin(placed)
+    table = pd.read_csv(io.BytesIO(tables.onset_csv(onsets(placed, three_squares), origin)))
     by_region = table.set_index("region_id")
     assert by_region.loc["a", "onset_date"] == "2022-01-01"
     assert by_region.loc["b", "onset_date"] == "2022-01-02"
@@ -120,8 +122,8 @@ def test_onset_csv_of_spread_onsets_names_the_origin(placed, three_squares):
 
 
 def test_onset_csv_names_missing_columns():
-    with pytest.raises(tables.ExportError, match=r"onset_table is missing column\(s\)"):
-        tables.onset_csv(pd.DataFrame({"region_id": ["a"]}))
+    with pytest.raises(ExportError, match=r"onset_table is missing column\(s\)"):
+        tables.onset_csv(pd.DataFrame({"region_id": ["a"]}), None)
 
 
 # --- GeoJSON ----------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import EventDataError
+from geo.errors import EventDataError, LimitError
 from geo.io import importers
 from geo.io.importers import read_events
-from geo.io.limits import MB, UPLOAD_LIMITS, ImportLimits, LimitError
+from geo.io.limits import MB, UPLOAD_LIMITS, ImportLimits
 from geo.io.uploads import read_upload
 from tests.paths import FIXTURES, ROOT
 

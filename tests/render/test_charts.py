@@ -373,7 +373,7 @@ def test_fit_line_runs_over_the_days_of_the_points():
 
 
 def test_onset_chart_draws_units_their_names_and_the_fitted_line(onset_table):
-    spec = onset_distance_chart(onset_table, known_fit()).to_dict()
+    spec = onset_distance_chart(onset_table, known_fit(), None).to_dict()
     [points] = by_description(spec, "Affected unit")
     assert points["encoding"]["x"]["field"] == "days_since_origin"
     assert points["encoding"]["y"]["field"] == "distance_km"
@@ -401,7 +401,7 @@ def test_onset_chart_says_why_there_is_no_line(onset_table):
     single = onset_table.iloc[[0]]
     fit = spread_speed(single)
     assert math.isnan(fit.km_per_day)
-    spec = onset_distance_chart(single, fit).to_dict()
+    spec = onset_distance_chart(single, fit, None).to_dict()
     assert by_description(spec, "Fitted line") == []
     assert (
         "no fitted line (need affected units on at least 2 distinct days" in (spec["title"]["text"])
@@ -410,7 +410,7 @@ def test_onset_chart_says_why_there_is_no_line(onset_table):
 
 def test_onset_chart_shows_a_slow_speed_with_a_decimal(onset_table):
     fit = SpreadFit(2.345, 0.0, float("nan"), 3, pd.DataFrame())
-    spec = onset_distance_chart(onset_table, fit).to_dict()
+    spec = onset_distance_chart(onset_table, fit, None).to_dict()
     assert spec["title"]["text"].endswith("≈ 2.3 km per day, R² = n/a, n = 3")
 
 

@@ -7,6 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from geo.analysis.aggregate import WINDOW_DAYS, frame_window
+from geo.errors import ArgumentError
 from geo.paths import VENDOR_DIR
 from geo.pipeline import build_dataset
 from geo.render import layers, style, webmap
@@ -93,6 +95,31 @@ def test_player_embeds_the_daily_series_and_days(events, three_squares):
     html = webmap.story_map(dataset, basemap=None).get_root().render()
     assert "window.qantarShow = function" in html
     assert '"day":0' in html and '"day":1' in html
+
+
+def test_player_carries_each_views_frames_as_frame_window_counts_them(events, three_squares):
+    """The player looks the frames up (`range` in day_player.js.j2): they are frame_window's."""
+    dataset = build_dataset(events, three_squares, name="hand.csv")
+    frames = pd.date_range("2022-01-02", periods=6, freq="D")
+    starts = webmap.window_starts(list(frames), "day", [2, 4])
+    assert starts == {
+        "daily": [0, 1, 2, 3, 4, 5],
+        "cumulative": [0, 0, 0, 0, 0, 0],
+        "window": {"2": [0, 0, 1, 2, 3, 4], "4": [0, 0, 0, 0, 1, 2]},
+    }
+    for mode, k in [("daily", 1), ("cumulative", 1), ("window", 2), ("window", 4)]:
+        listed = starts["window"][str(k)] if mode == "window" else starts[mode]
+        for i, frame in enumerate(frames):
+            first, last = frame_window(frame, mode, k)
+            assert frames[listed[i]] == max(first, frames[0]) and last == frame
+    hours = list(pd.date_range("2022-01-05 14:00", periods=3, freq="h"))
+    assert webmap.window_starts(hours, "hour", [2])["window"] == {"2": [0, 0, 1]}
+    payload = webmap.player_payload(dataset)
+    assert set(payload["window_starts"]["window"]) == {str(k) for k in WINDOW_DAYS}
+    with pytest.raises(ArgumentError, match="no frames for a window of 1"):
+        webmap.StoryLayer(
+            payload, webmap.PlayerState(day=0, window_days=1), source=STREAMLIT_STATIC
+        )
 
 
 def test_player_state_is_small_json():
