@@ -114,7 +114,7 @@ def derived(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
 
 def frames_of(dataset: Dataset) -> list:
     """The values of the date control: days (dates) or hours (datetimes)."""
-    return [as_frame(day, dataset.step) for day in dataset.days]
+    return [as_frame(frame, dataset.step) for frame in dataset.frames]
 
 
 def as_frame(stamp, step: str):
@@ -152,7 +152,7 @@ def main() -> None:
         chosen_filter = filters_ui(base.events)
         dataset = shown(base, chosen_filter, step)
         days = frames_of(dataset)
-        st.session_state["days"] = days
+        st.session_state["frames"] = days
         keep_view_within(dataset, days)
         dated_view_ui(
             dataset,
@@ -621,9 +621,9 @@ def share_ui(query: dict[str, str]) -> None:
         st.markdown(f"[{markdown_text(link)}]({quote(link, safe=LINK_SAFE)})")
 
 
-def player_state(view: ViewState, days: list[dt.date]) -> PlayerState:
+def player_state(view: ViewState, frames: list[dt.date]) -> PlayerState:
     return PlayerState(
-        day=days.index(view.date),
+        frame=frames.index(view.date),
         mode=view.mode,
         metric=view.metric,
         window_days=view.window,
@@ -652,10 +652,10 @@ def map_alt_text(dataset: Dataset, day: pd.Timestamp) -> str:
 
 def apply_map_message(message: dict) -> None:
     """The person paused, stepped, changed speed or clicked a region in the map."""
-    days = st.session_state["days"]
-    day = message.get("day")
-    if isinstance(day, int) and 0 <= day < len(days):
-        st.session_state["date"] = days[day]
+    frames = st.session_state["frames"]
+    frame = message.get("frame")
+    if isinstance(frame, int) and 0 <= frame < len(frames):
+        st.session_state["date"] = frames[frame]
     if message.get("speed") in SPEEDS:
         st.session_state["speed"] = float(message["speed"])
     if isinstance(message.get("loop"), bool):
@@ -812,7 +812,7 @@ def bundled_context() -> pd.DataFrame:
 def date_from_timeline() -> None:
     """A clicked day: that day, or its first hour when stepping by hour."""
     day = geo.selected_date(st.session_state.get("timeline") or {})
-    frames = [f for f in st.session_state["days"] if day is not None and _day_of(f) == day.date()]
+    frames = [f for f in st.session_state["frames"] if day is not None and _day_of(f) == day.date()]
     if frames:
         st.session_state["date"] = frames[0]
 

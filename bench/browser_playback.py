@@ -109,8 +109,8 @@ FRAME_PROBES = """
   window.__showMs = [];
   const box = document.querySelector('.leaflet-container');
   new MutationObserver(() => window.__days.push(
-    {t: performance.timeOrigin + performance.now(), day: box.dataset.qantarDay}
-  )).observe(box, {attributes: true, attributeFilter: ['data-qantar-day']});
+    {t: performance.timeOrigin + performance.now(), day: box.dataset.qantarFrame}
+  )).observe(box, {attributes: true, attributeFilter: ['data-qantar-frame']});
   const show = window.qantarShow;  // the player's tick calls window.qantarShow: time each frame
   window.qantarShow = function (state) {
     const started = performance.now();
@@ -470,7 +470,7 @@ def slider_steps(probe: Probe, frame: Frame, budget: Budget) -> dict:
 
 
 def _timed_step(probe: Probe, frame: Frame, thumb, budget: Budget) -> dict:
-    shown = frame.evaluate(f"{CONTAINER}.dataset.qantarDay")
+    shown = frame.evaluate(f"{CONTAINER}.dataset.qantarFrame")
     frame.evaluate("window.__days = []")
     probe.page.evaluate("window.__keys = []; window.__scriptStates = []")
     ws_before = len(probe.traffic.ws)
@@ -612,7 +612,7 @@ HOW = [
     "(headless) through Playwright, with every request that is not to 127.0.0.1 aborted, as",
     "`tests/browser` does. Times that cross the page and the map iframe are absolute",
     "(`performance.timeOrigin + performance.now()`) and taken in the browser: a capturing",
-    "`keydown` listener on the page, MutationObservers on the map's `data-qantar-day` and on",
+    "`keydown` listener on the page, MutationObservers on the map's `data-qantar-frame` and on",
     "`stApp`'s `data-test-script-state`, and a per-animation-frame check (about 16 ms) for the",
     f"{REGIONS} `path.qantar-region` in the map iframe. Bytes come from the DevTools Protocol:",
     "`Network.loadingFinished.encodedDataLength` (bytes on the wire, headers included) and",
@@ -804,7 +804,7 @@ def details(results: dict) -> list[str]:
         " also adds and removes labels and arrows): speed chosen with `.qantar-speed` and"
         " `.qantar-loop` checked (each is a rerun, let finish before playing), then `.qantar-play`;"
         f" 1× for {PLAY_1X_SECONDS} s, 4× until `data-qantar-frames` grew by {PLAY_4X_FRAMES}."
-        " Frames/s = (mutations of `data-qantar-day` − 1) / (last − first mutation time). At 4×"
+        " Frames/s = (mutations of `data-qantar-frame` − 1) / (last − first mutation time). At 4×"
         " the player's `setInterval` is nominally exactly 4 /s, which is also the ceiling, so the"
         f" target is judged with a {FPS_TOLERANCE:.0%} tolerance for timer jitter.",
         "- Memory: both readings on the last day (`.qantar-last`, all labels and arrows drawn),"

@@ -79,7 +79,8 @@ class Dataset:
     tolls belong with it, and no other data's)."""
 
     @property
-    def days(self) -> list[pd.Timestamp]:
+    def frames(self) -> list[pd.Timestamp]:
+        """The frames a view steps through: days, or hours once stepped by hour."""
         return list(pd.DatetimeIndex(self.counts["date"].drop_duplicates()).sort_values())
 
 
@@ -119,7 +120,7 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
     """
     keep = np.asarray(keep, dtype=bool)
     events = dataset.events[keep].reset_index(drop=True)
-    counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.days)
+    counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.frames)
     return replace(
         dataset,
         name=f"{dataset.name} ({label})",

@@ -164,10 +164,10 @@ def test_payloads_come_out_of_every_export_literally(index, in_tmp):
         tables.region_days_geojson(dataset.counts, dataset.regions, attribution=credit)
     )
     assert collection["attribution"].startswith(f"QX{text}QY")
-    png = Image.open(io.BytesIO(pictures.frame_png(*scene, dataset.days[-1], attribution=credit)))
+    png = Image.open(io.BytesIO(pictures.frame_png(*scene, dataset.frames[-1], attribution=credit)))
     assert png.text["Attribution"].startswith(f"QX{text}QY")
     gif = Image.open(io.BytesIO(pictures.spread_gif(*scene, attribution=credit, width_px=320)))
-    assert gif.n_frames == len(dataset.days)
+    assert gif.n_frames == len(dataset.frames)
     assert_nothing_ran(marker_dir, in_tmp)
 
 

@@ -59,7 +59,7 @@ def test_by_hour_steps_through_the_hours_of_the_timed_events(timed):
     assert has_times(timed)
     hourly = by_hour(timed)
     assert hourly.step == "hour"
-    assert hourly.days == list(pd.date_range("2022-01-05 14:00", "2022-01-05 16:00", freq="h"))
+    assert hourly.frames == list(pd.date_range("2022-01-05 14:00", "2022-01-05 16:00", freq="h"))
     per_hour = hourly.counts.groupby("date")["events"].sum().tolist()
     assert per_hour == [1, 0, 1]
     onsets = hourly.onsets.set_index("region_id")["onset_date"]
@@ -71,7 +71,7 @@ def test_by_hour_steps_through_the_hours_of_the_timed_events(timed):
 
 def test_the_hourly_player_labels_hours_and_counts_in_hours(timed):
     payload = player_payload(by_hour(timed))
-    assert payload["days"] == ["2022-01-05T14:00", "2022-01-05T15:00", "2022-01-05T16:00"]
+    assert payload["frames"] == ["2022-01-05T14:00", "2022-01-05T15:00", "2022-01-05T16:00"]
     assert payload["labels"][0] == "05 Jan 2022 14:00"
     assert payload["onset"]["b"] == 2 and payload["origin_day"] == 0
     assert payload["onset_prefix"] == "H+"
@@ -81,7 +81,7 @@ def test_the_hourly_player_shows_pythons_alt_text_for_each_hour(timed):
     hourly = by_hour(timed)
     payload = player_payload(hourly)
     assert payload["alt"] == [
-        frame_alt_text(hourly.onsets, 3, hour, step="hour") for hour in hourly.days
+        frame_alt_text(hourly.onsets, 3, hour, step="hour") for hour in hourly.frames
     ]
     assert payload["alt"][-1] == "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
 

@@ -134,7 +134,7 @@ def follow_slider(label: str) -> None:
         "  const input = document.querySelector(selector);"
         "  if (!input || input.value === last || !window.__qantarState) return;"
         "  last = input.value;"
-        "  send(Object.assign({}, window.__qantarState, {day: Number(input.value)}));"
+        "  send(Object.assign({}, window.__qantarState, {frame: Number(input.value)}));"
         "}).observe(document.body, {subtree: true, attributes: true,"
         "  attributeFilter: ['aria-valuetext']});"
         "})();</script>",

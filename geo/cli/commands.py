@@ -1,4 +1,5 @@
-"""The command line: `python -m geo validate|summary|onsets|spread|export|publish`.
+"""The commands of `python -m geo`, one function each: load the data through the one recipe
+(geo.pipeline.load_dataset), then report (geo.cli.reports, geo.cli.text) or export.
 
 Every command loads its events with the one recipe (`geo.pipeline.load_dataset`: read, place in
 a boundary layout, count) and builds one plain dict (geo.cli.reports): the JSON contract

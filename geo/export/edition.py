@@ -65,7 +65,7 @@ def write_edition(
     day of the data, as the dashboard); `context` (`geo.load_context()`) adds the timeline's
     milestones and `tolls` (`geo.national_tolls(...)`) the official national tolls chart.
     """
-    days = [pd.Timestamp(d).normalize() for d in dataset.days]
+    days = [pd.Timestamp(d).normalize() for d in dataset.frames]
     if not days:
         raise ExportError("the dataset has no days to publish")
     opening = pd.Timestamp(day).normalize() if day is not None else days[min(4, len(days) - 1)]
@@ -73,7 +73,7 @@ def write_edition(
         raise ExportError(f"day {opening:%Y-%m-%d} is not one of the data's days")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    initial = PlayerState(day=days.index(opening))
+    initial = PlayerState(frame=days.index(opening))
     title = f"Qantar — {dataset.name}"
     pages = {
         "map.html": standalone_html(

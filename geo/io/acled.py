@@ -9,8 +9,8 @@ import pandas as pd
 
 from geo.errors import Problem
 from geo.io.mapping import checked_mapping
+from geo.io.raw import RawEvents, read_table
 from geo.io.sources import Source
-from geo.io.tables import RawEvents, read_table
 
 ACLED_ATTRIBUTION = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
 """ACLED's credit, which its terms of use require with the date of access on every use of the

@@ -1,4 +1,5 @@
-"""Loading event tables in the canonical form (see geo.io.schema)."""
+"""The bundled January 2022 record, and event tables already in the canonical form (see
+geo.io.schema), read and checked."""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from geo.errors import EventDataError, Problem
 from geo.io.acled_taxonomy import modernize_types
 from geo.io.dates import FORMS_READ, LOCAL_TZ, read_date_column
 from geo.io.duplicates import collapse_duplicates, no_duplicates
+from geo.io.raw import RawEvents
 from geo.io.schema import CANONICAL_COLUMNS, missing_text, validate_events
-from geo.io.tables import RawEvents
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ import pandas as pd
 
 from geo.analysis.scope import country_codes
 from geo.errors import EventDataError, Problem
+from geo.io.raw import RawEvents, read_table
 from geo.io.sources import Source, decode
-from geo.io.tables import RawEvents, read_table
 
 _GDELT_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
 _GDELT_GEO2 = (

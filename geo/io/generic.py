@@ -22,8 +22,8 @@ from geo.io.acled import acled_columns, acled_raw, looks_like_acled
 from geo.io.columns import column_samples, sampled
 from geo.io.dates import is_utc_header
 from geo.io.mapping import checked_mapping, describe_mapping, guess_mapping, header_key
+from geo.io.raw import RawEvents, read_table, unique_names
 from geo.io.sources import Source, decode
-from geo.io.tables import RawEvents, read_table, unique_names
 
 _CYRILLIC = re.compile(r"[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 

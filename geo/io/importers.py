@@ -14,7 +14,7 @@ regional views); files with times of day also get `event_datetime`.
 
 This module is the entry and the order of the steps; each step is its own module: geo.io.sources
 (opening, decoding, unzipping), geo.io.sniffing (which format), the format adapters
-geo.io.acled, geo.io.gdelt and geo.io.generic (CSV, XLSX, GeoJSON; over geo.io.tables and
+geo.io.acled, geo.io.gdelt and geo.io.generic (CSV, XLSX, GeoJSON; over geo.io.raw and
 geo.io.mapping), geo.io.finish (dates, validation, located problems) and geo.io.cache.
 """
 
@@ -33,9 +33,9 @@ from geo.io.finish import ImportResult, finish_import
 from geo.io.gdelt import read_gdelt
 from geo.io.generic import read_csv, read_geojson, read_xlsx
 from geo.io.limits import ImportLimits
+from geo.io.raw import RawEvents
 from geo.io.sniffing import detect_format
 from geo.io.sources import Source, open_source, unzip_single
-from geo.io.tables import RawEvents
 
 READERS: dict[str, Callable[[Source, dict[str, str] | None], RawEvents]] = {
     "acled": read_acled,

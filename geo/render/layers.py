@@ -129,7 +129,7 @@ def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict
     located = events[events["latitude"].notna() & events["longitude"].notna()]
     points = gpd.GeoDataFrame(
         {
-            "day": _frame_index(located["event_date"], frames),
+            "frame": _frame_index(located["event_date"], frames),
             "colour": colours_of_types(located["event_type"]),
             "approximate": region_level(located["geo_precision"]),
             "radius": marker_radius(located["fatalities"]).round(1).tolist(),

@@ -18,7 +18,7 @@ from geo.render.style import EVENT_TYPE_COLOURS
 
 def day_span(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last day of the dataset's frames: every day a view of it can show."""
-    return dataset.days[0].normalize(), dataset.days[-1].normalize()
+    return dataset.frames[0].normalize(), dataset.frames[-1].normalize()
 
 
 def timeline(dataset: Dataset, context: pd.DataFrame | None = None) -> dict:

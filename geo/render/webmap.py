@@ -52,17 +52,22 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 ONSET_PREFIX = {"day": "D+", "hour": "H+"}
 """Onset labels count frames since the origin: days, or hours when stepping by hour."""
 FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
-"""Per time step: the frame's id (data-qantar-day) and its label on the map."""
+"""Per time step: the frame's id (data-qantar-frame) and its label on the map."""
+STEP_WORDS = {
+    "day": {"unit": "day", "playback": "Day-by-day playback"},
+    "hour": {"unit": "hour", "playback": "Hour-by-hour playback"},
+}
+"""Per time step: what the player's buttons step by ("One hour back") and its toolbar's name."""
 CLUSTER_THRESHOLD = 2000
 """Above this many events the points are clustered: thousands of SVG circles make panning slow."""
 
 
 @dataclass(frozen=True)
 class PlayerState:
-    """What the map shows: a day (index into the day list), how to count, what to colour by, and
-    whether the spread arrows are drawn."""
+    """What the map shows: a frame (index into the frames: days, or hours), how to count, what
+    to colour by, and whether the spread arrows are drawn."""
 
-    day: int
+    frame: int
     mode: str = "cumulative"
     metric: str = "events"
     window_days: int = 3
@@ -81,7 +86,7 @@ class PlayerState:
     def as_json(self) -> str:
         return json.dumps(
             {
-                "day": self.day,
+                "frame": self.frame,
                 "mode": self.mode,
                 "metric": self.metric,
                 "window": self.window_days,
@@ -107,16 +112,17 @@ def player_payload(
     and each frame's alt text are Python's too: the player looks them up, never derives them.
     """
     counts, regions = dataset.counts, dataset.regions
-    days = dataset.days
+    frames = dataset.frames
     series = {}
     for metric in COUNT_METRICS:
-        wide = counts.pivot(index="region_id", columns="date", values=metric).reindex(columns=days)
+        wide = counts.pivot(index="region_id", columns="date", values=metric)
+        wide = wide.reindex(columns=frames)
         series[metric] = {rid: [int(v) for v in row] for rid, row in wide.fillna(0).iterrows()}
     totals = counts.groupby("region_id")[list(COUNT_METRICS)].sum()
     bins: dict[str, Bins] = {m: value_bins(totals[m].max(), m) for m in COUNT_METRICS}
-    day_index = {day: i for i, day in enumerate(days)}
+    frame_index = {frame: i for i, frame in enumerate(frames)}
     onset = {
-        rid: (None if pd.isna(date) else day_index.get(pd.Timestamp(date)))
+        rid: (None if pd.isna(date) else frame_index.get(pd.Timestamp(date)))
         for rid, date in zip(dataset.onsets["region_id"], dataset.onsets["onset_date"], strict=True)
     }
     ids, names = regions["region_id"], regions["name_en"].astype(str)
@@ -124,12 +130,11 @@ def player_payload(
     prefix = ONSET_PREFIX[dataset.step]
     placed = dataset.events[dataset.events["region_id"].notna()]
     return {
-        "days": [d.strftime(FRAME_FORMATS[dataset.step][0]) for d in days],
-        "labels": [d.strftime(FRAME_FORMATS[dataset.step][1]) for d in days],
-        "alt": [
-            frame_alt_text(dataset.onsets, len(regions), day, step=dataset.step) for day in days
-        ],
-        "window_starts": window_starts(days, dataset.step, windows),
+        "frames": [f.strftime(FRAME_FORMATS[dataset.step][0]) for f in frames],
+        "labels": [f.strftime(FRAME_FORMATS[dataset.step][1]) for f in frames],
+        "step_words": STEP_WORDS[dataset.step],
+        "alt": [frame_alt_text(dataset.onsets, len(regions), f, step=dataset.step) for f in frames],
+        "window_starts": window_starts(frames, dataset.step, windows),
         "series": series,
         "names": dict(zip(ids, names, strict=True)),
         "edges": {metric: list(b.edges) for metric, b in bins.items()},
@@ -153,7 +158,7 @@ def player_payload(
         "origin_day": min((i for i in onset.values() if i is not None), default=0),
         "onset_prefix": prefix,
         "onset_colours": list(ONSET_COLOURS),
-        "diffusion": _diffusion_codes(dataset.diffusion, ids, days),
+        "diffusion": _diffusion_codes(dataset.diffusion, ids, frames),
         "diffusion_names": list(DIFFUSION_COLOURS),
         "diffusion_colours": list(DIFFUSION_COLOURS.values()),
         "anchors": {
@@ -166,15 +171,15 @@ def player_payload(
             {
                 "from": [round(row.from_latitude, 4), round(row.from_longitude, 4)],
                 "to": [round(row.to_latitude, 4), round(row.to_longitude, 4)],
-                "day": day_index.get(pd.Timestamp(row.onset_date), 0),
+                "frame": frame_index.get(pd.Timestamp(row.onset_date), 0),
             }
             for row in dataset.tree.itertuples()
             if pd.notna(row.parent_region_id)
         ],
         "regions": region_features(regions),
-        "events": event_features(placed, days),
+        "events": event_features(placed, frames),
         "cluster": cluster,
-        "tolls": official_tolls_by_frame(tolls, regions["region_id"], days),
+        "tolls": official_tolls_by_frame(tolls, regions["region_id"], frames),
     }
 
 
@@ -283,7 +288,7 @@ def story_map(
     if basemap is not None:
         add_basemap(basemap, m)
     placed = int(dataset.events["region_id"].notna().sum())
-    initial = initial or PlayerState(day=0)
+    initial = initial or PlayerState(frame=0)
     payload = player_payload(
         dataset,
         windows={*WINDOW_DAYS, initial.window_days},

@@ -47,9 +47,9 @@ def test_standalone_story_plays_offline_from_a_file(story_page, tmp_path, browse
         expect(page.locator("path.qantar-region")).to_have_count(17)
         page.locator(".qantar-play").click()  # its own player works with no server
         page.wait_for_function(
-            "document.querySelector('.leaflet-container').dataset.qantarDay > '2022-01-01'"
+            "document.querySelector('.leaflet-container').dataset.qantarFrame > '2022-01-01'"
         )
-        page.evaluate('window.qantarShow({day: 18, mode: "cumulative", metric: "events"})')
+        page.evaluate('window.qantarShow({frame: 18, mode: "cumulative", metric: "events"})')
         expect(page.locator(".qantar-legend-title")).to_contain_text("19 Jan 2022")
         expect(page.locator(".qantar-credits")).to_contain_text("(ACLED)")
         assert errors == []

@@ -124,7 +124,7 @@ def drawn(frame) -> Drawn:
           legend: [...box.querySelectorAll(
               '.qantar-legend-classes .qantar-legend-item:not(.qantar-legend-toll)')]
             .map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent]),
-          frame: box.getAttribute('data-qantar-day'),
+          frame: box.getAttribute('data-qantar-frame'),
           alt: box.querySelector('.qantar-alt').textContent,
         })"""
     )
@@ -163,8 +163,8 @@ def legend_colour(legend: list[tuple[str, str]], metric: str, value: str, prefix
 
 def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, where: str):
     shown_now = drawn(frame)
-    frames = [f.strftime(webmap.FRAME_FORMATS[dataset.step][0]) for f in dataset.days]
-    at = dataset.days[frames.index(shown_now.frame_id)]
+    frames = [f.strftime(webmap.FRAME_FORMATS[dataset.step][0]) for f in dataset.frames]
+    at = dataset.frames[frames.index(shown_now.frame_id)]
     expected = expected_values(dataset, at, metric, mode)
     wrong = {
         rid: (shown_now.values.get(rid), want)
@@ -213,7 +213,7 @@ def open_view(page, app_url: str, params: dict, dataset: geo.Dataset, frame_id: 
     page.goto(f"{app_url}/?{urlencode(params)}")
     wait_for_app(page)
     frame = map_frame(page)
-    expect(frame.locator(f".leaflet-container[data-qantar-day='{frame_id}']")).to_have_count(
+    expect(frame.locator(f".leaflet-container[data-qantar-frame='{frame_id}']")).to_have_count(
         1, timeout=60_000
     )
     expect(frame.locator("path.qantar-region")).to_have_count(len(dataset.regions))
@@ -256,12 +256,12 @@ def test_every_view_draws_what_geo_computes(page, app_url, bundled, filter_name)
                 caption,
             )
             for button, day in (
-                (".qantar-first", dataset.days[0]),
-                (".qantar-last", dataset.days[-1]),
+                (".qantar-first", dataset.frames[0]),
+                (".qantar-last", dataset.frames[-1]),
             ):
                 frame.locator(button).click()
                 expect(
-                    frame.locator(f".leaflet-container[data-qantar-day='{day_id(day)}']")
+                    frame.locator(f".leaflet-container[data-qantar-frame='{day_id(day)}']")
                 ).to_have_count(1)
                 assert_frame_is_true(frame, dataset, metric, mode, where)
 
@@ -371,7 +371,7 @@ def test_the_html_snapshot_draws_what_geo_computes(browser, bundled, metric, tmp
         lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
     )
     for mode in MODES:
-        state = webmap.PlayerState(day=len(bundled.days) // 2, mode=mode, metric=metric)
+        state = webmap.PlayerState(frame=len(bundled.frames) // 2, mode=mode, metric=metric)
         m = webmap.story_map(bundled, basemap=geo.load_basemap(), initial=state)
         path = tmp_path / f"snapshot-{mode}.html"
         path.write_text(standalone_html(m, title="Snapshot"), encoding="utf-8")
@@ -393,7 +393,7 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
     if not geo.pipeline.has_times(bundled):
         pytest.fail("the bundled record has no times of day to step through by hour")
     hourly = shown(bundled, EventFilter(), step="hour")
-    first = hourly.days[0]
+    first = hourly.frames[0]
     for metric in ("events", "onset"):
         for mode in ("cumulative", "daily"):
             params = {"step": "hour", "metric": metric, "mode": mode, "date": day_id(first)}
@@ -403,7 +403,7 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
             expect(frame.locator("path.qantar-region")).to_have_count(
                 len(hourly.regions), timeout=60_000
             )
-            expect(frame.locator(".leaflet-container[data-qantar-day*='T']")).to_have_count(1)
+            expect(frame.locator(".leaflet-container[data-qantar-frame*='T']")).to_have_count(1)
             frame.locator(".qantar-first").click()
             for _ in range(6):
                 settle(assert_frame_is_true, frame, hourly, metric, mode, f"hourly {metric}")
@@ -413,7 +413,7 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
 
 
 def test_on_a_phone_the_player_leaves_the_zoom_buttons_free(browser, bundled, tmp_path):
-    m = webmap.story_map(bundled, basemap=None, initial=webmap.PlayerState(day=4))
+    m = webmap.story_map(bundled, basemap=None, initial=webmap.PlayerState(frame=4))
     path = tmp_path / "phone.html"
     path.write_text(standalone_html(m, title="Phone"), encoding="utf-8")
     page = browser.new_page(viewport={"width": 360, "height": 640}, is_mobile=True)

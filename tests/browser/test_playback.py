@@ -28,7 +28,7 @@ def map_frame(page):
 
 
 def shown_day(frame) -> str:
-    return frame.evaluate("document.querySelector('.leaflet-container').dataset.qantarDay")
+    return frame.evaluate("document.querySelector('.leaflet-container').dataset.qantarFrame")
 
 
 def test_play_advances_the_days_without_reloading_the_map(page, app_url):
@@ -42,7 +42,7 @@ def test_play_advances_the_days_without_reloading_the_map(page, app_url):
     frame.locator(".qantar-play").click()
     expect(frame.locator(".qantar-play")).to_have_attribute("aria-pressed", "true")
     frame.wait_for_function(
-        "document.querySelector('.leaflet-container').dataset.qantarDay >= '2022-01-09'",
+        "document.querySelector('.leaflet-container').dataset.qantarFrame >= '2022-01-09'",
         timeout=10_000,
     )
     frame.locator(".qantar-play").click()  # pause: the widgets follow the map

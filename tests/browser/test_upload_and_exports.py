@@ -154,8 +154,8 @@ def test_timed_data_steps_by_hour(page, app_url, tmp_path):
     expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)  # the hourly map replaced it
     frame = page.locator(MAP_FRAME).content_frame
     frame.locator(".qantar-first").click()
-    expect(frame.locator(".qantar-day")).to_have_text("05 Jan 2022 14:00")
+    expect(frame.locator(".qantar-frame")).to_have_text("05 Jan 2022 14:00")
     frame.locator(".qantar-forward").click()
-    expect(frame.locator(".qantar-day")).to_have_text("05 Jan 2022 15:00")
+    expect(frame.locator(".qantar-frame")).to_have_text("05 Jan 2022 15:00")
     expect(date_value(page)).to_have_text("Wed 05 Jan 2022 15:00", timeout=20_000)
     assert "step=hour" in page.url

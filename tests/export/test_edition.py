@@ -76,7 +76,7 @@ def test_the_page_opens_on_the_fourth_day_and_lists_every_onset_and_source(bundl
     index_html = edition[1]
     data = page_data(index_html)
     assert data["opening"] == "2022-01-05"
-    assert data["days"][0] == "2022-01-01" and len(data["days"]) == len(bundled.days)
+    assert data["days"][0] == "2022-01-01" and len(data["days"]) == len(bundled.frames)
     assert index_html.count('<tr><td class="n">') >= bundled.onsets["onset_rank"].notna().sum()
     cited = {
         url.strip()

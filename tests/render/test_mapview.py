@@ -79,22 +79,22 @@ def test_region_level_locations_are_hollow(events):
     days = sorted(events["event_date"])
     features = layers.event_features(events, days)["features"]
     assert [f["properties"]["approximate"] for f in features] == [False, True]
-    assert [f["properties"]["day"] for f in features] == [0, 1]
+    assert [f["properties"]["frame"] for f in features] == [0, 1]
 
 
 def test_player_embeds_the_daily_series_and_days(events, three_squares):
     dataset = build_dataset(events, three_squares, name="hand.csv")
     payload = webmap.player_payload(dataset)
-    assert payload["days"] == ["2022-01-02", "2022-01-03"]
+    assert payload["frames"] == ["2022-01-02", "2022-01-03"]
     assert payload["series"]["events"] == {"a": [1, 0], "b": [0, 0], "c": [0, 1]}
     assert payload["series"]["fatalities"]["c"] == [0, 2]
     assert payload["onset"] == {"a": 0, "b": None, "c": 1}  # a protest on day 0, riot on day 1
-    assert payload["tree"] == [{"from": [0.5, 0.5], "to": [0.5, 2.5], "day": 1}]
+    assert payload["tree"] == [{"from": [0.5, 0.5], "to": [0.5, 2.5], "frame": 1}]
     assert payload["diffusion"]["c"] == [0, 1]  # flashpoint: its only neighbour, b, is quiet
     assert payload["names"]["a"] == "A"
     html = webmap.story_map(dataset, basemap=None).get_root().render()
     assert "window.qantarShow = function" in html
-    assert '"day":0' in html and '"day":1' in html
+    assert '"frame":0' in html and '"frame":1' in html
 
 
 def test_player_carries_each_views_frames_as_frame_window_counts_them(events, three_squares):
@@ -118,14 +118,14 @@ def test_player_carries_each_views_frames_as_frame_window_counts_them(events, th
     assert set(payload["window_starts"]["window"]) == {str(k) for k in WINDOW_DAYS}
     with pytest.raises(ArgumentError, match="no frames for a window of 1"):
         webmap.StoryLayer(
-            payload, webmap.PlayerState(day=0, window_days=1), source=STREAMLIT_STATIC
+            payload, webmap.PlayerState(frame=0, window_days=1), source=STREAMLIT_STATIC
         )
 
 
 def test_player_state_is_small_json():
-    state = json.loads(webmap.PlayerState(day=3, mode="daily", speed=4.0).as_json())
+    state = json.loads(webmap.PlayerState(frame=3, mode="daily", speed=4.0).as_json())
     assert state == {
-        "day": 3,
+        "frame": 3,
         "mode": "daily",
         "metric": "events",
         "window": 3,
@@ -145,7 +145,7 @@ def test_player_state_is_small_json():
 )
 def test_player_state_is_validated(field, value, message):
     with pytest.raises(ValueError, match=message):
-        webmap.PlayerState(day=0, **{field: value})
+        webmap.PlayerState(frame=0, **{field: value})
 
 
 def test_dense_points_are_clustered_with_local_assets(events, three_squares, monkeypatch):
