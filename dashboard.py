@@ -123,8 +123,9 @@ def as_frame(stamp, step: str):
 
 
 @st.cache_resource(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
-def map_args(dataset: Dataset, online_tiles: bool, with_tolls: bool) -> dict:
-    tolls = official_tolls() if with_tolls else None
+def map_args(dataset: Dataset, online_tiles: bool) -> dict:
+    """The map's component arguments; the bundled record's map carries its official tolls."""
+    tolls = official_tolls() if dataset.bundled else None
     m = webmap.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
     return map_component.prepared_args(m, key="map")
 
@@ -635,7 +636,7 @@ def player_state(view: ViewState, frames: list[dt.date]) -> PlayerState:
 
 def map_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.player_map(
-        map_args(dataset, view.tiles, view.dataset == "bundled"),
+        map_args(dataset, view.tiles),
         height=MAP_HEIGHT,
         on_message=apply_map_message,
     )
@@ -765,7 +766,7 @@ def source_link_columns(table: pd.DataFrame) -> dict:
 
 def timeline_ui(dataset: Dataset, view: ViewState) -> None:
     """Events per day, whatever the step: hourly frames are summed into their day."""
-    spec = timeline_spec(dataset, with_context=view.dataset == "bundled")
+    spec = timeline_spec(dataset, with_context=dataset.bundled)
     st.vega_lite_chart(
         geo.inline_data(geo.with_day_shown(spec, pd.Timestamp(view.date).normalize())),
         on_select=date_from_timeline,
@@ -778,7 +779,7 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
         "floor, not the death toll: official tolls are statements about the whole unrest and "
         "are shown separately below."
     )
-    if view.dataset == "bundled":
+    if dataset.bundled:
         st.vega_lite_chart(national_toll_spec(), width="stretch")
 
 
@@ -916,7 +917,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
                 dataset.counts,
                 dataset.regions,
                 attribution=credit,
-                tolls=official_tolls() if view.dataset == "bundled" else None,
+                tolls=official_tolls() if dataset.bundled else None,
             ),
         ),
         (
@@ -987,7 +988,7 @@ def export_metric(metric: str) -> str:
 
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
-    tolls = official_tolls() if view.dataset == "bundled" else None
+    tolls = official_tolls() if dataset.bundled else None
     m = webmap.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
     return standalone_html(m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution)
 
@@ -995,7 +996,7 @@ def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) 
 def reader_edition(dataset: Dataset, view: ViewState) -> bytes:
     """The edition for readers of this data, opening on the view's day (geo.export.edition): a
     folder that any static host serves, for an audience too large for one dashboard."""
-    bundled = view.dataset == "bundled"
+    bundled = dataset.bundled
     return edition_zip(
         dataset,
         basemap=basemap(),
