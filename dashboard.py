@@ -35,6 +35,7 @@ from geo.pipeline import (
     by_hour,
     has_times,
     load_dataset,
+    official_tolls,
     read_counts,
     restrict_dataset,
     with_unrest_types,
@@ -125,15 +126,14 @@ def as_frame(stamp, step: str):
 @st.cache_resource(show_spinner="Drawing the map…", hash_funcs=HASHED, **CACHE_BOUNDS)
 def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     """The map's component arguments; the bundled record's map carries its official tolls."""
-    tolls = official_tolls() if dataset.bundled else None
+    tolls = tolls_of(dataset)
     m = webmap.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
     return map_component.prepared_args(m, key="map")
 
 
-@st.cache_resource(show_spinner=False)
-def official_tolls() -> pd.DataFrame:
-    """The bundled record's official tolls: statements, shown beside the events, never mixed."""
-    return geo.load_official_tolls()
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+def tolls_of(dataset: Dataset) -> pd.DataFrame | None:
+    return official_tolls(dataset)
 
 
 # ---- page -------------------------------------------------------------------------------
@@ -780,7 +780,7 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
         "are shown separately below."
     )
     if dataset.bundled:
-        st.vega_lite_chart(national_toll_spec(), width="stretch")
+        st.vega_lite_chart(national_toll_spec(dataset), width="stretch")
 
 
 # Chart specs are drawn (and validated by Altair, hundreds of milliseconds) once per dataset; a
@@ -790,9 +790,9 @@ def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
     return story_charts.timeline(dataset, bundled_context() if with_context else None)
 
 
-@st.cache_resource(show_spinner=False)
-def national_toll_spec() -> dict:
-    return story_charts.national_tolls(geo.national_tolls(official_tolls()))
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
+def national_toll_spec(dataset: Dataset) -> dict:
+    return story_charts.national_tolls(geo.national_tolls(tolls_of(dataset)))
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
@@ -917,7 +917,7 @@ def exports_ui(dataset: Dataset, view: ViewState, days: list[dt.date]) -> None:
                 dataset.counts,
                 dataset.regions,
                 attribution=credit,
-                tolls=official_tolls() if dataset.bundled else None,
+                tolls=tolls_of(dataset),
             ),
         ),
         (
@@ -988,7 +988,7 @@ def export_metric(metric: str) -> str:
 
 
 def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) -> str:
-    tolls = official_tolls() if dataset.bundled else None
+    tolls = tolls_of(dataset)
     m = webmap.story_map(dataset, basemap=basemap(), initial=player_state(view, days), tolls=tolls)
     return standalone_html(m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution)
 
@@ -996,13 +996,13 @@ def standalone_snapshot(dataset: Dataset, view: ViewState, days: list[dt.date]) 
 def reader_edition(dataset: Dataset, view: ViewState) -> bytes:
     """The edition for readers of this data, opening on the view's day (geo.export.edition): a
     folder that any static host serves, for an audience too large for one dashboard."""
-    bundled = dataset.bundled
+    tolls = tolls_of(dataset)
     return edition_zip(
         dataset,
         basemap=basemap(),
         day=pd.Timestamp(view.date).normalize(),
-        context=bundled_context() if bundled else None,
-        tolls=geo.national_tolls(geo.load_official_tolls()) if bundled else None,
+        context=bundled_context() if dataset.bundled else None,
+        tolls=None if tolls is None else geo.national_tolls(tolls),
     )
 
 

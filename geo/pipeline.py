@@ -32,6 +32,7 @@ from geo.io.finish import ImportResult
 from geo.io.importers import read_events
 from geo.io.limits import ImportLimits
 from geo.io.regions import layout_for_dates, load_regions
+from geo.io.tolls import load_official_tolls
 from geo.paths import BUNDLED_EVENTS
 
 
@@ -245,6 +246,13 @@ def load_dataset(
     chosen = _layout_of(layout, imported.events)
     dataset = dataset_from_import(imported, load_regions(chosen), name=name)
     return replace(dataset, layout=chosen)
+
+
+def official_tolls(dataset: Dataset) -> pd.DataFrame | None:
+    """The official tolls that belong with `dataset`: the bundled record's statements
+    (geo.io.tolls), shown beside its events and never mixed with them; None for other data,
+    whose tolls Qantar does not know. Every front end asks here (map, exports, edition)."""
+    return load_official_tolls() if dataset.bundled else None
 
 
 def acled_attribution(accessed: dt.date | None = None) -> str:

@@ -32,7 +32,7 @@ from geo.cli.parser import PROG, build_parser, parse_day
 from geo.errors import ArgumentError, EventDataError, QantarError, UsageError, summarize_problems
 from geo.io.event_table import event_table
 from geo.paths import BUNDLED_EVENTS
-from geo.pipeline import Dataset, load_dataset, read_counts
+from geo.pipeline import Dataset, load_dataset, official_tolls, read_counts
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 TEXT_EXPORTS = frozenset({"events", "region-days", "onsets", "geojson", "html"})
@@ -115,16 +115,17 @@ def run_export(args: argparse.Namespace) -> int:
 def run_publish(args: argparse.Namespace) -> int:
     from geo.export.edition import write_edition
     from geo.io.context import load_context
-    from geo.io.tolls import load_official_tolls, national_tolls
+    from geo.io.tolls import national_tolls
 
     file, dataset = _load(args.events, args)
+    tolls = official_tolls(dataset)
     edition = write_edition(
         dataset,
         args.out,
         basemap=_basemap(),
         day=parse_day(args.date) if args.date else None,
         context=load_context() if dataset.bundled else None,
-        tolls=national_tolls(load_official_tolls()) if dataset.bundled else None,
+        tolls=None if tolls is None else national_tolls(tolls),
     )
     report = reports.publish_report(dataset, file, str(edition.folder), edition.sizes)
     _emit(args, report, text.publish_text)
@@ -209,7 +210,9 @@ def _export_bytes(dataset: Dataset, file: str, args: argparse.Namespace) -> byte
         table = event_table(dataset.events, dataset.duplicates, dataset.problems)
         return tables.event_table_csv(table, attribution=credit)
     if args.what == "region-days":
-        return tables.region_day_csv(dataset.counts, dataset.regions, attribution=credit)
+        return tables.region_day_csv(
+            dataset.counts, dataset.regions, attribution=credit, tolls=official_tolls(dataset)
+        )
     if args.what == "onsets":
         table, origin, _ = _onset_table(dataset, args.origin, args.all_types)
         return tables.onset_csv(table, origin, attribution=credit)

@@ -294,11 +294,36 @@ def test_export_region_days_writes_a_csv_pandas_reads(capsys, tmp_path):
         "fatalities",
         "cumulative_events",
         "cumulative_fatalities",
+        "official_toll",
+        "official_toll_given_by",
+        "official_toll_given_on",
         "attribution",
     ]
     assert table["region_id"].nunique() == 17
     assert table["events"].sum() == BUNDLED_ROWS
     assert not table["attribution"].str.contains("ACLED").any()  # the bundled file is not ACLED's
+
+
+def test_region_days_of_the_bundled_record_are_the_dashboards(capsys, tmp_path):
+    """The CLI and the dashboard export the same region-day table for the same data: the
+    bundled record's carries its official tolls, from the one recipe and the one toll rule."""
+    from geo.export.tables import region_day_csv
+    from geo.io.tolls import load_official_tolls
+    from geo.pipeline import load_dataset
+
+    out_path = tmp_path / "region_days.csv"
+    status, _, _ = run(capsys, "export", "--what", "region-days", "--out", str(out_path))
+    assert status == 0
+    dataset = load_dataset()
+    dashboard = region_day_csv(
+        dataset.counts,
+        dataset.regions,
+        attribution=dataset.attribution,
+        tolls=load_official_tolls(),
+    )
+    assert out_path.read_bytes() == dashboard
+    tolls = pd.read_csv(out_path, dtype={"official_toll": "Int64"})["official_toll"]
+    assert tolls.notna().sum() > 0
 
 
 def test_export_of_an_acled_file_carries_acled_attribution(capsys, tmp_path):
