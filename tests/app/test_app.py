@@ -20,9 +20,9 @@ TIMEOUT = 60
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    st.cache_data.clear()
+    st.cache_resource.clear()
     yield
-    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def run_app(**query) -> AppTest:
@@ -181,3 +181,40 @@ def _timeline_of(dataset) -> None:
     st.session_state["timeline_days"] = [
         f"{d['year']}-{d['month']:02d}-{d['date']:02d}" for d in domain["scale"]["domain"]
     ]
+
+
+@pytest.mark.parametrize(("mode", "day"), [("cumulative", "2022-01-05"), ("daily", "2022-01-06")])
+def test_the_region_table_shows_what_the_record_says(mode, day):
+    """Every row of the region table beside the map, against a count made here from the
+    placed events with plain Python: events and reported deaths per region, up to the day
+    (cumulative) or on it (daily), and each region's first protest day."""
+    from collections import Counter
+
+    import pandas as pd
+
+    import geo
+
+    at = run_app(date=day, mode=mode)
+    shown = next(d.value for d in at.dataframe if "days_since_origin" in d.value.columns)
+    dataset = geo.load_dataset()
+    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"], strict=True))
+    target = dt.date.fromisoformat(day)
+    events, deaths = Counter(), Counter()
+    for row in dataset.events.itertuples():
+        if pd.isna(row.region_id):
+            continue
+        date = row.event_date.date()
+        if date == target or (mode == "cumulative" and date < target):
+            events[names[row.region_id]] += 1
+            deaths[names[row.region_id]] += 0 if pd.isna(row.fatalities) else int(row.fatalities)
+    onsets = dict(zip(dataset.onsets["region_id"], dataset.onsets["onset_date"], strict=True))
+    assert sorted(shown["name_en"]) == sorted(names.values())
+    for row in shown.itertuples():
+        assert row.events == events[row.name_en], row
+        assert row.fatalities == deaths[row.name_en], row
+        region = next(rid for rid, name in names.items() if name == row.name_en)
+        first = onsets[region]
+        assert (pd.isna(row.onset_date) and pd.isna(first)) or (
+            pd.Timestamp(row.onset_date).date() == pd.Timestamp(first).date()
+        ), row
+    assert sum(events.values()) > 0

@@ -17,9 +17,9 @@ AMBIGUOUS = (
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    st.cache_data.clear()
+    st.cache_resource.clear()
     yield
-    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def uploaded(name: str, content: bytes) -> AppTest:

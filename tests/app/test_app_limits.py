@@ -21,9 +21,9 @@ TIMEOUT = 90
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    st.cache_data.clear()
+    st.cache_resource.clear()
     yield
-    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def opened(query: dict[str, str | list[str]] | None = None) -> AppTest:

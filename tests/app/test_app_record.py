@@ -16,7 +16,7 @@ TOLLS = ROOT / "data" / "events" / "kz_jan2022_official_tolls.csv"
 
 @pytest.fixture(scope="module")
 def app() -> AppTest:
-    st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["region"] = "mangystau"
     at.query_params["date"] = "2022-01-19"
@@ -25,7 +25,7 @@ def app() -> AppTest:
 
 @pytest.fixture(scope="module")
 def spread_tab() -> AppTest:
-    st.cache_data.clear()
+    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["tab"] = "Spread"  # tabs render only when open
     return at.run()

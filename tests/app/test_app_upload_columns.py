@@ -20,9 +20,9 @@ TIMEOUT = 120
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    st.cache_data.clear()
+    st.cache_resource.clear()
     yield
-    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture
