@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 STARTUP_SECONDS = 60
+LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+"""What a test page may load: this machine's servers and in-page data, nothing else."""
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 # ---- Streamlit's page, as the tests find their way in it --------------------------------------
@@ -84,41 +86,42 @@ def wait_for_health(base_url: str, process: subprocess.Popen, log: Path) -> None
     pytest.fail(f"streamlit did not become healthy in {STARTUP_SECONDS}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    base_url = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
+def start_streamlit(port: int, log: Path) -> subprocess.Popen:
+    """`streamlit run dashboard.py` on 127.0.0.1:`port`, its output appended to `log`, once
+    healthy."""
+    with log.open("a") as out:
         process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(PROJECT_ROOT / "dashboard.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
+                *(sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py")),
+                *("--server.port", str(port), "--server.address", "127.0.0.1"),
+                *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
             ],
             cwd=PROJECT_ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    wait_for_health(f"http://127.0.0.1:{port}", process, log)
+    return process
+
+
+def stop_streamlit(process: subprocess.Popen) -> None:
+    """Stop a server this test run started, by its PID."""
+    process.terminate()
     try:
-        wait_for_health(base_url, process, log)
-        yield base_url
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    process = start_streamlit(port, log)
+    try:
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_streamlit(process)
         print(f"--- streamlit log ---\n{log.read_text()}")
 
 
@@ -143,7 +146,7 @@ def page(browser, request):
 
     def only_loopback(route):
         url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+        if url.startswith(LOOPBACK):
             route.continue_()
         else:
             outside.append(url)

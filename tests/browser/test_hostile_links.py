@@ -9,8 +9,6 @@ opens with the link's good parameters applied, one notice naming every ignored o
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,14 +18,14 @@ import pytest
 
 from tests.browser.conftest import (
     MAP_FRAME,
-    PROJECT_ROOT,
     ST_ALERT,
     ST_EXCEPTION,
     ST_FILE_UPLOADER_DROPZONE_INPUT,
     date_value,
     free_port,
+    start_streamlit,
+    stop_streamlit,
     wait_for_app,
-    wait_for_health,
 )
 
 expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
@@ -60,26 +58,11 @@ def test_a_hostile_link_opens_the_page_with_one_notice_and_the_map(page, app_url
 @contextmanager
 def server_on(port: int, log: Path) -> Iterator[None]:
     """`streamlit run dashboard.py` on `port`, stopped (by its PID) on leaving."""
-    with log.open("a") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py")),
-                *("--server.port", str(port), "--server.address", "127.0.0.1"),
-                *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
-            ],
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_streamlit(port, log)
     try:
-        wait_for_health(f"http://127.0.0.1:{port}", process, log)
         yield
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_streamlit(process)
 
 
 def test_after_a_restart_the_page_says_the_upload_is_gone(page, tmp_path):

@@ -9,24 +9,23 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 import geo
 from geo.analysis.aggregate import key_days
-from geo.pipeline import build_dataset
 from tests.browser.conftest import (
-    PROJECT_ROOT,
+    LOOPBACK,
+    MAP_FRAME,
+    ST_EXCEPTION,
     date_value,
     free_port,
+    start_streamlit,
     wait_for_app,
-    wait_for_health,
 )
 
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
+
 LABEL = "%a %d %b %Y"
 COUNT_SCRIPT_RUNS = """() => {
   window.__qantarRuns = 0;
@@ -37,25 +36,8 @@ COUNT_SCRIPT_RUNS = """() => {
 }"""
 
 
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    with log.open("a") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py")),
-                *("--server.port", str(port), "--server.address", "127.0.0.1"),
-                *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
-            ],
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    wait_for_health(f"http://127.0.0.1:{port}", process, log)
-    return process
-
-
 def only_loopback(route) -> None:
-    local = route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-    route.continue_() if local else route.abort()
+    route.continue_() if route.request.url.startswith(LOOPBACK) else route.abort()
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -65,10 +47,7 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def peak_day() -> str:
-    bundled = geo.load_bundled_events()
-    layout = geo.layout_for_dates(bundled.events["event_date"])
-    dataset = build_dataset(bundled.events, geo.load_regions(layout), name=bundled.file)
-    return key_days(dataset.counts).peak.strftime(LABEL)
+    return key_days(geo.load_dataset().counts).peak.strftime(LABEL)
 
 
 def test_after_kill_9_the_page_reconnects_keeps_its_view_and_its_controls_work(
@@ -77,7 +56,7 @@ def test_after_kill_9_the_page_reconnects_keeps_its_view_and_its_controls_work(
     port, log = free_port(), tmp_path / "streamlit.log"
     link = f"http://127.0.0.1:{port}/?date=2022-01-03&metric=fatalities&mode=daily"
     assert peak_day != "Mon 03 Jan 2022"
-    server = start_server(port, log)
+    server = start_streamlit(port, log)
     try:
         page.goto(link)
         wait_for_app(page)
@@ -86,12 +65,12 @@ def test_after_kill_9_the_page_reconnects_keeps_its_view_and_its_controls_work(
         page.evaluate(COUNT_SCRIPT_RUNS)
 
         stop(server)
-        server = start_server(port, log)
+        server = start_streamlit(port, log)
 
         # It reruns by itself once reconnected (the client's back-off can take several seconds).
         page.wait_for_function("() => window.__qantarRuns > 0", timeout=60_000)
         wait_for_app(page)
-        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_test_id(ST_EXCEPTION)).to_have_count(0)
         expect(date_value(page)).to_have_text("Mon 03 Jan 2022")
         for part in ("date=2022-01-03", "metric=fatalities", "mode=daily"):
             assert part in page.url, page.url
