@@ -34,6 +34,9 @@ from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 REPORT = BENCH / "out" / "playback.md"
+sys.path.insert(0, str(ROOT))
+from tests.browser.conftest import LOOPBACK, MAP_FRAME  # noqa: E402  (the tests' own rules)
+
 CHROMIUM = os.environ.get("QANTAR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [  # as in tests/browser/conftest.py, plus exact (unbucketed) performance.memory
     "--headless",
@@ -46,7 +49,6 @@ CHROMIUM_ARGS = [  # as in tests/browser/conftest.py, plus exact (unbucketed) pe
     "--disable-quic",
     "--enable-precise-memory-info",
 ]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 REGIONS = 17
 WARM_LOADS = 5
 SLIDER_STEPS = 30
@@ -286,7 +288,7 @@ def open_page(browser: Browser) -> Iterator[Probe]:
 
     def only_loopback(route):
         url = route.request.url
-        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+        if url.startswith(LOOPBACK):
             route.continue_()
         else:
             outside.append(url)

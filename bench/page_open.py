@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 from load import app_tree, free_port, streamlit_server, wait_for_health  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' browser)
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, MAP_FRAME  # noqa: E402
 
 REGIONS = 17
 MAP_READY = """
@@ -53,14 +53,10 @@ MAP_READY = """
 
 def measure(browser, url: str, frame_selector: str) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route(
+    context.route(  # the tests' browser and rules: nothing off this machine
         "**/*",
         lambda route: (
-            route.continue_()
-            if route.request.url.startswith(
-                ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
-            )
-            else route.abort()
+            route.continue_() if route.request.url.startswith(LOOPBACK) else route.abort()
         ),
     )
     context.add_init_script(
@@ -148,7 +144,7 @@ def main() -> None:
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        frame = "iframe[title='streamlit_folium.st_folium']"
+        frame = MAP_FRAME
         for label, commit in (("dashboard before", args.before), ("dashboard", args.at)):
             if label == "dashboard before" and not commit:
                 continue
