@@ -389,6 +389,14 @@ def test_the_html_snapshot_draws_what_geo_computes(browser, bundled, metric, tmp
     page.close()
 
 
+STEP_BUTTONS = {
+    ".qantar-first": "First %s",
+    ".qantar-back": "One %s back",
+    ".qantar-forward": "One %s forward",
+    ".qantar-last": "Last %s",
+}
+
+
 def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app_url, bundled):
     if not geo.pipeline.has_times(bundled):
         pytest.fail("the bundled record has no times of day to step through by hour")
@@ -404,6 +412,8 @@ def test_hourly_stepping_is_hourly_in_the_map_its_legend_and_its_table(page, app
                 len(hourly.regions), timeout=60_000
             )
             expect(frame.locator(".leaflet-container[data-qantar-frame*='T']")).to_have_count(1)
+            for button, name in STEP_BUTTONS.items():  # they step by an hour, and say so
+                expect(frame.locator(button)).to_have_attribute("aria-label", name % "hour")
             frame.locator(".qantar-first").click()
             for _ in range(6):
                 settle(assert_frame_is_true, frame, hourly, metric, mode, f"hourly {metric}")
