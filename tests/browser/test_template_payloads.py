@@ -71,4 +71,5 @@ def test_an_uploaded_template_payload_runs_nothing_on_the_server(page, app_url, 
     assert not marker.exists(), "the uploaded payload ran on the server"
     assert any(payload in text for text in shown), shown
     assert any(benign in text for text in shown), shown
-    assert not any("49" in text for text in shown), shown
+    # The marker's random name may hold the digits 49; only the benign note's own words may not.
+    assert not any("and 49" in text for text in shown), shown
