@@ -47,6 +47,7 @@ start() {
     wait_healthy "http://127.0.0.1:$app_port/_stcore/health" 120
   done
   sed -e "s|@RUN@|$run|g" -e "s|@DEPLOY@|$deploy|g" -e "s|@PORT@|$port|g" \
+    -e "s|@USER@|$(id -un) $(id -gn)|g" \
     "$deploy/replicas.conf.template" | awk -v servers="${servers%$'\n'}" '{ if ($1 == "@SERVERS@") print servers; else print }' \
     >"$run/nginx.conf"
   nginx -t -q -p "$run" -c "$run/nginx.conf" -e "$run/nginx-error.log" </dev/null

@@ -46,3 +46,10 @@ def test_both_accept_the_apps_upload_limit_and_hide_the_metrics():
         in INGRESS["nginx.ingress.kubernetes.io/server-snippet"]
     )
     assert re.search(r"location = /_stcore/metrics \{\s*return 404;\s*\}", NGINX)
+
+
+def test_every_nginx_config_declares_the_frontend_cache_the_server_part_uses():
+    zone = re.search(r"^\s*proxy_cache (\w+);$", NGINX, flags=re.M).group(1)
+    for name in ("compose.conf", "replicas.conf.template"):
+        http = (ROOT / "deploy" / "nginx" / name).read_text(encoding="utf-8")
+        assert re.search(rf"^\s*proxy_cache_path \S+ .*keys_zone={zone}:", http, flags=re.M), name

@@ -2,12 +2,14 @@
 scripts/replicas.sh runs it: two replicas and Debian's nginx on 127.0.0.1.
 
 What a reader gets through the proxy: the security headers, no Prometheus metrics, a routing
-cookie, and a map that still draws in Chromium under the Content-Security-Policy.
+cookie, Streamlit's frontend from the proxy's cache, and a map that still draws in Chromium under
+the Content-Security-Policy.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import urllib.error
@@ -56,11 +58,15 @@ def proxy(tmp_path_factory) -> Iterator[dict]:
 
 
 def status_and_headers(url: str) -> tuple[int, dict]:
+    return fetched(url)[:2]
+
+
+def fetched(url: str) -> tuple[int, dict, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers)
+            return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, dict(error.headers), b""
 
 
 def test_the_proxy_sends_security_headers_and_a_routing_cookie(proxy):
@@ -79,6 +85,23 @@ def test_metrics_are_not_served_through_the_proxy(proxy):
     assert status_and_headers(replica + "/_stcore/metrics")[0] == 200  # the app serves them
     assert status_and_headers(proxy["url"] + "/_stcore/metrics")[0] == 404
     assert status_and_headers(proxy["url"] + "/_stcore/health")[0] == 200
+
+
+def test_the_frontend_comes_from_the_proxys_cache_and_the_page_does_not(proxy):
+    status, headers, page = fetched(proxy["url"] + "/")
+    assert status == 200
+    assert "X-Qantar-Cache" not in headers  # the page itself always comes from a replica
+    scripts = re.findall(r'src="\./(static/js/[^"]+\.js)"', page.decode())
+    assert scripts, "no frontend script named in the page"
+    first = fetched(f"{proxy['url']}/{scripts[0]}")
+    again = fetched(f"{proxy['url']}/{scripts[0]}")
+    replica = fetched(f"http://127.0.0.1:{proxy['replicas'][0]}/{scripts[0]}")
+    assert first[0] == again[0] == 200
+    assert first[1]["X-Qantar-Cache"] in {"MISS", "HIT"}  # HIT if a test before fetched it
+    assert again[1]["X-Qantar-Cache"] == "HIT"
+    assert again[2] == first[2] == replica[2]  # the replica's own file, byte for byte
+    session = fetched(proxy["url"] + "/_stcore/host-config")
+    assert session[0] == 200 and "X-Qantar-Cache" not in session[1]
 
 
 def test_the_map_draws_through_the_proxy_under_its_policy(page, proxy):
