@@ -49,15 +49,18 @@ def load_tables(report: dict) -> list[str]:
 
 def page_tables(report: dict) -> list[str]:
     lines = [
-        "| page | loads | page open → map drawn p50 (max) | bytes p50 (HTTP + WebSocket) |",
-        "|---|---|---|---|",
+        "| page | loads | page open → map drawn p50 (max) | bytes p50 (HTTP + WebSocket) | "
+        "server CPU per page open p50 |",
+        "|---|---|---|---|---|",
     ]
     for name, r in report.items():
+        cpu = r.get("server_cpu_ms_p50")
         lines.append(
             f"| {name} | {r['loads']} | {r['map_ms_p50'] / 1000:.2f} s "
             f"({r['map_ms_max'] / 1000:.2f} s) | {kilobytes(r['bytes_p50'])} "
             f"({kilobytes(r['http_bytes_p50'])} + "
-            f"{kilobytes(r['websocket_bytes_p50'])}) |"
+            f"{kilobytes(r['websocket_bytes_p50'])}) | "
+            f"{'–' if cpu is None else seconds(cpu / 1000)} |"
         )
     return lines
 

@@ -1,12 +1,17 @@
-"""Page open → map drawn, in Chromium, for the dashboard on a warm server and for the edition
-for readers on a plain static server; bytes over the wire for each.
+"""Page open → map drawn, in Chromium, for the dashboard on a warm server (alone, and as
+deployed: one replica behind scripts/replicas.sh's nginx) and for the edition for readers on a
+plain static server; bytes over the wire and the server's CPU for each.
 
 Timing is taken in the browser: an init script checks the map's iframe on every animation
 frame and notes when it holds every region path; the figure is that moment minus the
 navigation's start (`performance.timeOrigin`). Bytes are Chromium's own count (CDP
 `Network.loadingFinished.encodedDataLength`, plus WebSocket frame payloads), for the page and
-its frames. Each page is opened once to warm the server (and never counted), then `--loads`
-times in fresh browser contexts (empty cache). Requests to anything but 127.0.0.1 are aborted.
+its frames. Server CPU is the kernel's CPU clock of the app processes (load.py's), from the
+navigation to 1.5 s after the map is drawn: what one new reader's page open costs the server,
+the ~150 frontend files a browser fetches included (a protocol-level reader of load.py fetches
+none of them). Each page is opened once to warm the server (and the proxy's cache of the
+frontend; never counted), then `--loads` times in fresh browser contexts (empty cache).
+Requests to anything but 127.0.0.1 are aborted.
 
 Usage: python bench/page_open.py [--at COMMIT] [--loads 5] [--out bench/out/page_open.json]
 """
@@ -29,7 +34,14 @@ from playwright.sync_api import sync_playwright
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
-from load import app_tree, free_port, streamlit_server, wait_for_health  # noqa: E402
+from load import (  # noqa: E402
+    Target,
+    app_tree,
+    free_port,
+    replicas,
+    streamlit_server,
+    wait_for_health,
+)
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, MAP_FRAME  # noqa: E402
 
@@ -51,7 +63,7 @@ MAP_READY = """
 """
 
 
-def measure(browser, url: str, frame_selector: str) -> dict:
+def measure(browser, url: str, frame_selector: str, server: Target | None) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.route(  # the tests' browser and rules: nothing off this machine
         "**/*",
@@ -77,18 +89,28 @@ def measure(browser, url: str, frame_selector: str) -> dict:
 
     session.on("Network.loadingFinished", finished)
     session.on("Network.webSocketFrameReceived", frame)
+    cpu_before = server.cpu_seconds() if server else 0.0
     page.goto(url, wait_until="commit")
     page.wait_for_function("window.__mapReadyMs !== undefined", timeout=120_000, polling=100)
     ready_ms = page.evaluate("window.__mapReadyMs")
     page.wait_for_timeout(1500)  # what still arrives right after the map (charts, tables)
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000 if server else None
     context.close()
-    return {"map_ms": ready_ms, **wire, "total_bytes": wire["http"] + wire["websocket"]}
+    return {
+        "map_ms": ready_ms,
+        **wire,
+        "total_bytes": wire["http"] + wire["websocket"],
+        "server_cpu_ms": cpu_ms,
+    }
 
 
-def series(browser, url: str, frame_selector: str, loads: int) -> dict:
-    measure(browser, url, frame_selector)  # warm-up: the server's caches, never counted
-    runs = [measure(browser, url, frame_selector) for _ in range(loads)]
+def series(
+    browser, url: str, frame_selector: str, loads: int, server: Target | None = None
+) -> dict:
+    measure(browser, url, frame_selector, server)  # warm-up: the server's caches, never counted
+    runs = [measure(browser, url, frame_selector, server) for _ in range(loads)]
     times = sorted(r["map_ms"] for r in runs)
+    cpu = [r["server_cpu_ms"] for r in runs if r["server_cpu_ms"] is not None]
     return {
         "url": url,
         "loads": loads,
@@ -97,6 +119,7 @@ def series(browser, url: str, frame_selector: str, loads: int) -> dict:
         "bytes_p50": statistics.median(r["total_bytes"] for r in runs),
         "http_bytes_p50": statistics.median(r["http"] for r in runs),
         "websocket_bytes_p50": statistics.median(r["websocket"] for r in runs),
+        "server_cpu_ms_p50": statistics.median(cpu) if cpu else None,
         "runs": runs,
     }
 
@@ -132,6 +155,10 @@ def static_site(tree: Path, log_dir: Path):
         server.wait(10)
 
 
+def report(label: str, result: dict) -> None:
+    print(label, json.dumps({k: v for k, v in result.items() if k != "runs"}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--at", metavar="COMMIT", help="the dashboard as committed at COMMIT")
@@ -151,22 +178,22 @@ def main() -> None:
             with app_tree(commit) as tree:
                 with streamlit_server(label, tree / "dashboard.py", log_dir, tree) as target:
                     wait_for_health(target.base_url)
-                    results[label] = series(browser, target.base_url + "/", frame, args.loads)
-                    print(
-                        label, json.dumps({k: v for k, v in results[label].items() if k != "runs"})
+                    results[label] = series(
+                        browser, target.base_url + "/", frame, args.loads, target
                     )
+                    report(label, results[label])
                 if label == "dashboard":
+                    with replicas(1, tree, log_dir) as proxied:
+                        results["dashboard behind nginx"] = series(
+                            browser, proxied.base_url + "/", frame, args.loads, proxied
+                        )
+                        report("dashboard behind nginx", results["dashboard behind nginx"])
                     with static_site(tree, log_dir) as (url, files):
                         results["edition"] = series(
                             browser, url + "/index.html", "#map", args.loads
                         )
                         results["edition"]["files"] = files
-                        print(
-                            "edition",
-                            json.dumps(
-                                {k: v for k, v in results["edition"].items() if k != "runs"}
-                            ),
-                        )
+                        report("edition", results["edition"])
         browser.close()
     args.out.write_text(json.dumps(results, indent=1))
     print(f"written {args.out}")
