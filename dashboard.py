@@ -7,7 +7,7 @@ in `ui`. Shareable state lives in the URL (see ui.viewstate).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from urllib.parse import quote, urlencode
@@ -67,7 +67,7 @@ LAYOUT_LABELS = {
 # The name is part of a dataset's key: the same bytes uploaded under two names are two datasets,
 # and no reader sees another's file name.
 HASHED = {Dataset: lambda d: (d.fingerprint, d.name), EventFilter: repr}
-CACHE_BOUNDS = {"max_entries": 8, "ttl": "1h"}
+CACHE_BOUNDS = {"max_entries": 8, "ttl": 3600}  # seconds; "1h" is parsed on every call
 """Every per-view cache is bounded, so memory plateaus however many views and uploads pass: a
 20,000-event upload's map is ~5 MB, and useful only to its reader (BENCHMARKS.md, "Memory")."""
 # The caches hold values shared by every reader and handed out as they are (`cache_resource`),
@@ -155,17 +155,38 @@ def main() -> None:
         days = frames_of(dataset)
         st.session_state["frames"] = days
         keep_view_within(dataset, days)
-        dated_view_ui(
+        dated = partial(
+            dated_view_ui,
             dataset,
             days,
             frames_of(base),
-            mode,
-            window,
-            metric,
-            arrows,
-            online_tiles,
+            (mode, window, metric, arrows, online_tiles),
             chosen_filter,
         )
+        if embedded():  # a news page embeds the map, its player, the date and the credits only
+            map_ui(dataset, online_tiles)
+            dated(map_state_ui)
+            return
+        map_tab, spread_tab, data_tab = st.tabs(
+            ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
+        )
+        # Only the open tab runs. The map and the toll chart do not follow the date, so they
+        # are drawn here, outside the date's fragment: a date change does not send them again.
+        if map_tab.open:
+            with map_tab:
+                map_column, side_column = st.columns([3, 2])
+                with map_column, said_plainly():
+                    map_ui(dataset, online_tiles)
+                with side_column:
+                    dated(beside_map_ui)
+                with said_plainly():
+                    national_toll_ui(dataset)
+        if spread_tab.open:
+            with spread_tab:
+                dated(spread_ui)
+        if data_tab.open:
+            with data_tab:
+                dated(partial(data_ui, days=days))
 
 
 @contextmanager
@@ -183,51 +204,35 @@ def dated_view_ui(
     dataset: Dataset,
     days: list,
     base_days: list,
-    mode: str,
-    window: int,
-    metric: str,
-    arrows: bool,
-    online_tiles: bool,
+    options: tuple[str, int, str, bool, bool],
     chosen_filter: EventFilter,
+    content: Callable[[Dataset, ViewState], None],
 ) -> None:
-    """Everything that follows the date, and only the open tab of it.
+    """The date control, then `content`: what follows the date in the open tab.
 
-    A fragment: moving the date, a jump button, the map's player, a click in the timeline, the
-    region or the tab rerun only this, not the data, the sidebar's options and filters above.
+    A fragment: moving the date, a jump button, a click in the timeline or the region rerun
+    only this, not the data, the sidebar's options and filters, or the map.
     """
     date = date_ui(days, dataset)
-    view = current_view(date, mode, window, metric, arrows, online_tiles, chosen_filter)
+    view = current_view(date, *options, chosen_filter)
     query = view_query(view, default_view(base_days))
     st.query_params.from_dict(query)
     share_ui(query)
-    map_component.show_state(player_state(view, days).as_json())
+    with said_plainly():  # this is a fragment, rerun on its own: it says geo's errors itself
+        content(dataset, view)
 
-    if embedded():  # a news page embeds the map, its player, the date and the credits only
-        with said_plainly():
-            map_ui(dataset, view)
-        return
-    map_tab, spread_tab, data_tab = st.tabs(
-        ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
-    )
-    # This is a fragment, rerun on its own: its parts say geo's errors themselves.
-    if map_tab.open:
-        with map_tab:
-            map_column, side_column = st.columns([3, 2])
-            with map_column, said_plainly():
-                map_ui(dataset, view)
-            with side_column, said_plainly():
-                region_table_ui(dataset, view)
-                region_panel_ui(dataset, view)
-            with said_plainly():
-                timeline_ui(dataset, view)
-    if spread_tab.open:
-        with spread_tab, said_plainly():
-            spread_ui(dataset, view)
-    if data_tab.open:
-        with data_tab, said_plainly():
-            report_ui(dataset)
-            exports_ui(dataset, view, days)
-            sources_ui()
+
+def map_state_ui(dataset: Dataset, view: ViewState) -> None:
+    """The view for the map drawn outside the fragment: a few hundred bytes a date change."""
+    map_component.show_state(player_state(view, st.session_state["frames"]).as_json())
+
+
+def beside_map_ui(dataset: Dataset, view: ViewState) -> None:
+    map_state_ui(dataset, view)
+    st.caption(map_alt_text(dataset, pd.Timestamp(view.date)))  # what the map shows, in words
+    region_table_ui(dataset, view)
+    region_panel_ui(dataset, view)
+    timeline_ui(dataset, view)
 
 
 def embedded() -> bool:
@@ -634,14 +639,13 @@ def player_state(view: ViewState, frames: list[dt.date]) -> PlayerState:
     )
 
 
-def map_ui(dataset: Dataset, view: ViewState) -> None:
+def map_ui(dataset: Dataset, online_tiles: bool) -> None:
     map_component.player_map(
-        map_args(dataset, view.tiles),
+        map_args(dataset, online_tiles),
         height=MAP_HEIGHT,
         on_message=apply_map_message,
     )
-    alt_text = map_alt_text(dataset, pd.Timestamp(view.date))
-    st.caption(f"{alt_text} Press ▶ on the map to play the days; click a region for its events.")
+    st.caption("Press ▶ on the map to play the days; click a region for its events.")
     if dataset.attribution:
         st.caption(dataset.attribution)
 
@@ -779,6 +783,10 @@ def timeline_ui(dataset: Dataset, view: ViewState) -> None:
         "floor, not the death toll: official tolls are statements about the whole unrest and "
         "are shown separately below."
     )
+
+
+def national_toll_ui(dataset: Dataset) -> None:
+    """The official tolls of the bundled story, which no date changes."""
     if dataset.bundled:
         st.vega_lite_chart(national_toll_spec(dataset), width="stretch")
 
@@ -850,6 +858,12 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
         width="stretch",
         key="onset_table",
     )
+
+
+def data_ui(dataset: Dataset, view: ViewState, *, days: list) -> None:
+    report_ui(dataset)
+    exports_ui(dataset, view, days)
+    sources_ui()
 
 
 def report_ui(dataset: Dataset) -> None:
