@@ -630,12 +630,12 @@ def _window_layers(windows: pd.DataFrame, x_scale: alt.Scale, height: int) -> li
     spans = frame.drop(columns="date")
     tooltip = _context_tooltip()
     shade = (
-        alt.Chart(spans)
+        alt.Chart()
         .mark_rect(color=WINDOW_FILL, opacity=0.15, description="Period")
         .encode(x=_at_x("start", x_scale), x2="end:T", tooltip=tooltip)
     )
     bracket = (
-        alt.Chart(spans)
+        alt.Chart()
         .mark_rule(color="#555555", strokeWidth=1.5, description="Period bracket")
         .encode(
             x=_at_x("start", x_scale),
@@ -654,7 +654,8 @@ def _window_layers(windows: pd.DataFrame, x_scale: alt.Scale, height: int) -> li
             tooltip=tooltip,
         )
     )
-    return [shade, bracket, ends]
+    # Layers that draw the same rows share them (one copy in the spec every rerun sends).
+    return [alt.layer(shade, bracket, data=spans), ends]
 
 
 def _milestone_layers(
@@ -681,7 +682,7 @@ def _milestone_layers(
             if chosen.empty:
                 continue
             dx = 3 if align == "left" else -3
-            base = alt.Chart(chosen).encode(
+            base = alt.Chart().encode(
                 x=_at_x("at", x_scale),
                 y=alt.Y("label_y:Q", scale=None),
                 text="label:N",
@@ -689,7 +690,8 @@ def _milestone_layers(
             )
             style = {"align": align, "dx": dx, "baseline": "bottom", "fontSize": 10, "dy": -1}
             halo = base.mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9)
-            layers += [halo, base.mark_text(**style, color="#222222")]
+            text = base.mark_text(**style, color="#222222")
+            layers.append(alt.layer(halo, text, data=chosen))  # the halo and text share rows
     return layers
 
 

@@ -559,14 +559,19 @@ def test_a_day_outside_the_cached_charts_days_is_refused(per_day):
 
 
 def resolved_rows(spec: dict) -> list[list[dict]]:
-    """Each unit view's rows, wherever the spec keeps them."""
-    return [
-        layer["data"]["values"]
-        if "values" in layer["data"]
-        else spec["datasets"][layer["data"]["name"]]
-        for layer in layers(spec)
-        if "data" in layer
-    ]
+    """Each unit view's rows, wherever the spec keeps them: in the view, or in the layer around
+    it that its marks share (a view of the top level without data of its own has none here)."""
+
+    def rows(data: dict) -> list[dict]:
+        return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+    def walk(view: dict, inherited: dict | None) -> list[list[dict]]:
+        data = view.get("data", inherited)
+        if "layer" in view:
+            return [found for layer in view["layer"] for found in walk(layer, data)]
+        return [] if data is None else [rows(data)]
+
+    return [found for layer in spec.get("layer", []) for found in walk(layer, None)]
 
 
 def test_inlined_data_draws_the_same_rows_and_leaves_no_datasets(per_day_by_type, fatalities):
