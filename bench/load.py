@@ -19,7 +19,10 @@ total is divided by its steps.
 
 The same run measures a trivial Streamlit app (bench/trivial_app.py, same date control) as the
 yardstick, the dashboard in one process, and, with nginx installed, the dashboard on two
-replicas behind nginx (scripts/replicas.sh). `--before COMMIT` also measures the dashboard as it
+replicas behind nginx (scripts/replicas.sh). The yardstick is also measured step for step beside
+the dashboard ("in turn": a date change on one, then on the other, `PAIRED_ROUNDS` times), since
+this shared VM's speed drifts by tens of per cent within minutes and the two one-reader runs
+are minutes apart. `--before COMMIT` also measures the dashboard as it
 was at COMMIT (exported with `git archive` to a temporary folder), so before and after come from
 the same run. Everything binds to 127.0.0.1, every wait has a timeout, every scenario has a
 deadline, and the script stops every process it started, by PID.
@@ -64,6 +67,8 @@ STEP_TIMEOUT = 30.0
 """A first view or a date change that takes longer than this counts as an error."""
 THINK_SECONDS = (0.5, 1.5)
 """A reader looks at the page for this long (uniform) between date changes."""
+PAIRED_ROUNDS = 200
+"""Date changes on each app in the in-turn comparison (about 20 s)."""
 SERVER_FLAGS = [
     "--server.headless",
     "true",
@@ -388,6 +393,33 @@ async def solo(target: Target, sessions: int, changes: int) -> Result:
     return result
 
 
+async def in_turn(targets: list[Target], rounds: int) -> list[Result]:
+    """One warm reader per target, changing the date on each target in turn, `rounds` times:
+    the targets are measured under the same machine conditions, moment for moment."""
+    results, readers = [], []
+    for target in targets:
+        await warm_up(target)
+        reader = target.new_reader()
+        await reader.open()
+        readers.append(reader)
+        results.append(Result(target.name, f"one reader, in turn ({rounds} date changes each)", 1))
+    started = time.monotonic()
+    cpu_start = [target.cpu_seconds() for target in targets]
+    for step in range(rounds):
+        for target, reader, result in zip(targets, readers, results, strict=True):
+            before = reader.received_bytes
+            cpu, clock = target.cpu_seconds(), time.perf_counter()
+            await reader.change_date(step % len(reader.slider_options))
+            result.change_s.append(time.perf_counter() - clock)
+            result.change_cpu_s.append(target.cpu_seconds() - cpu)
+            result.change_bytes.append(reader.received_bytes - before)
+    for target, reader, result, cpu in zip(targets, readers, results, cpu_start, strict=True):
+        await reader.close()
+        result.server_cpu_s = target.cpu_seconds() - cpu
+        result.wall_s = time.monotonic() - started
+    return results
+
+
 async def crowd(
     target: Target, readers: int, arrivals_per_s: float | None, changes: int, deadline_s: float
 ) -> Result:
@@ -497,10 +529,14 @@ def main() -> None:
         with streamlit_server("trivial app", BENCH / "trivial_app.py", log_dir) as trivial:
             plan = {"solo": solo_plan, "crowds": crowds[-1:], "deadline": 90}
             await run_target(trivial, plan, results)
+            await the_dashboards(trivial)
+
+    async def the_dashboards(trivial: Target) -> None:
+        """Everything else, with the yardstick still up (idle) for the in-turn comparison."""
         defaults = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}  # Streamlit's own default
         name = "trivial app, Streamlit's default postScriptGC"
-        with streamlit_server(name, BENCH / "trivial_app.py", log_dir, env=defaults) as trivial:
-            await run_target(trivial, {"solo": solo_plan, "deadline": 90}, results)
+        with streamlit_server(name, BENCH / "trivial_app.py", log_dir, env=defaults) as gc_on:
+            await run_target(gc_on, {"solo": solo_plan, "deadline": 90}, results)
         if args.before:
             with app_tree(args.before) as tree:
                 name = f"dashboard before ({args.before}), one process"
@@ -513,6 +549,10 @@ def main() -> None:
             with streamlit_server(name, tree / "dashboard.py", log_dir, tree) as one:
                 plan = {"solo": solo_plan, "crowds": crowds + spike, "deadline": 120}
                 await run_target(one, plan, results)
+                rounds = 20 if args.quick else PAIRED_ROUNDS
+                for result in await in_turn([one, trivial], rounds):
+                    results.append(result)
+                    print(json.dumps(result.summary()), flush=True)
             if not args.no_replicas and shutil.which("nginx"):
                 with replicas(2, tree, log_dir) as two:
                     for port in two.replica_ports:  # each replica warm, as in solo()
