@@ -170,9 +170,8 @@ def main() -> None:
         map_tab, spread_tab, data_tab = st.tabs(
             ["Map", "Spread", "Data and exports"], key="tab", on_change="rerun"
         )
-        # Only the open tab runs. The map and the charts below it are drawn here, outside the
-        # date's fragment, and the page moves their day (show_state): a date change sends
-        # neither again.
+        # Only the open tab runs. The map and the toll chart do not follow the date, so they
+        # are drawn here, outside the date's fragment: a date change does not send them again.
         if map_tab.open:
             with map_tab:
                 map_column, side_column = st.columns([3, 2])
@@ -181,7 +180,6 @@ def main() -> None:
                 with side_column:
                     dated(beside_map_ui)
                 with said_plainly():
-                    timeline_ui(dataset)
                     national_toll_ui(dataset)
         if spread_tab.open:
             with spread_tab:
@@ -225,13 +223,8 @@ def dated_view_ui(
 
 
 def map_state_ui(dataset: Dataset, view: ViewState) -> None:
-    """The view for the map and the timeline drawn outside the fragment: a few hundred bytes a
-    date change."""
-    map_component.show_state(
-        player_state(view, st.session_state["frames"]).as_json(),
-        day=f"{pd.Timestamp(view.date):%Y-%m-%d}",
-        day_param=geo.DAY_PARAM,
-    )
+    """The view for the map drawn outside the fragment: a few hundred bytes a date change."""
+    map_component.show_state(player_state(view, st.session_state["frames"]).as_json())
 
 
 def beside_map_ui(dataset: Dataset, view: ViewState) -> None:
@@ -239,6 +232,7 @@ def beside_map_ui(dataset: Dataset, view: ViewState) -> None:
     st.caption(map_alt_text(dataset, pd.Timestamp(view.date)))  # what the map shows, in words
     region_table_ui(dataset, view)
     region_panel_ui(dataset, view)
+    timeline_ui(dataset, view)
 
 
 def embedded() -> bool:
@@ -774,11 +768,11 @@ def source_link_columns(table: pd.DataFrame) -> dict:
     }
 
 
-def timeline_ui(dataset: Dataset) -> None:
-    """Events per day, whatever the step: hourly frames are summed into their day. Its day rule
-    follows the date in the page (show_state), so the chart is sent once per dataset."""
+def timeline_ui(dataset: Dataset, view: ViewState) -> None:
+    """Events per day, whatever the step: hourly frames are summed into their day."""
+    spec = timeline_spec(dataset, with_context=dataset.bundled)
     st.vega_lite_chart(
-        followed_timeline(dataset),
+        geo.inline_data(geo.with_day_shown(spec, pd.Timestamp(view.date).normalize())),
         on_select=date_from_timeline,
         selection_mode=geo.SELECTION_NAME,
         key="timeline",
@@ -798,17 +792,10 @@ def national_toll_ui(dataset: Dataset) -> None:
 
 
 # Chart specs are drawn (and validated by Altair, hundreds of milliseconds) once per dataset; a
-# rerun adds only the day shown (geo.with_day_shown), or the page moves it (geo.with_day_followed).
+# rerun adds only the day shown (geo.with_day_shown).
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
     return story_charts.timeline(dataset, bundled_context() if with_context else None)
-
-
-@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
-def followed_timeline(dataset: Dataset) -> dict:
-    days = sorted({pd.Timestamp(frame).normalize() for frame in dataset.frames})
-    spec = timeline_spec(dataset, with_context=dataset.bundled)
-    return geo.inline_data(geo.with_day_followed(spec, days))
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)

@@ -57,7 +57,6 @@ from geo.pipeline import (
     read_counts,
 )
 from geo.render.charts import (
-    DAY_PARAM,
     SELECTION_NAME,
     inline_data,
     national_toll_chart,
@@ -65,7 +64,6 @@ from geo.render.charts import (
     selected_date,
     timeline_chart,
     units_affected_chart,
-    with_day_followed,
     with_day_shown,
 )
 from geo.render.listings import onset_listing, region_table, regions_with_events
@@ -74,7 +72,6 @@ __all__ = [
     "ACLED_ATTRIBUTION",
     "CANONICAL_COLUMNS",
     "CRS",
-    "DAY_PARAM",
     "DEFAULT_TOLERANCE_KM",
     "DIFFUSION_CLASSES",
     "EVENT_TYPES",
@@ -142,6 +139,5 @@ __all__ = [
     "unrest_types",
     "validate_events",
     "values_at",
-    "with_day_followed",
     "with_day_shown",
 ]

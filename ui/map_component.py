@@ -96,37 +96,20 @@ def prepared_args(m: folium.Map, key: str) -> dict:
     }
 
 
-def show_state(state_json: str, *, day: str, day_param: str) -> None:
-    """Tell the map (already drawn, or about to be) which day and view to show, and move the
-    timeline's day rule to `day` (an ISO date) through its param `day_param`.
+def show_state(state_json: str) -> None:
+    """Tell the map (already drawn, or about to be) which day and view to show.
 
-    A few hundred bytes of script in the page, not in the map component's arguments or the
-    chart's spec: those stay identical from rerun to rerun, so neither is sent again (Streamlit's
-    message cache sends the 350 KB map only once). The map picks the state up itself when it is
-    drawn later (see day_player.js.j2); the timeline's param is set through its bound input
-    (hidden here), retried until the chart is drawn.
+    A few hundred bytes of script in the page, not in the map component's arguments: those stay
+    identical from rerun to rerun, so Streamlit's message cache sends the 350 KB map only once.
+    The map picks the state up itself when it is drawn later (see day_player.js.j2).
     """
-    day_input = f"input[name={json.dumps(day_param)}]"
     st.html(
-        f"<style>.vega-bindings:has({day_input}){{display:none}}</style>"
         "<script>(function () {"
         f"const state = {state_json};"
-        f"const day = {json.dumps(day)};"
-        f"const dayInputs = {json.dumps('.vega-bindings ' + day_input)};"
         "window.__qantarState = state;"
         f"{_SEND_TO_MAPS}"
-        "function follow() {"
-        "  const inputs = document.querySelectorAll(dayInputs);"
-        "  for (const input of inputs) { if (input.value !== day) {"
-        "    input.value = day; input.dispatchEvent(new Event('input', {bubbles: true})); } }"
-        "  return inputs.length;"
-        "}"
-        "let tries = 0, reached = 0, followed = 0;"
-        "(function push() {"
-        "  if (!reached) reached = send(state);"
-        "  if (!followed) followed = follow();"
-        "  if ((!reached || !followed) && ++tries < 100) setTimeout(push, 50);"
-        "})();"
+        "let tries = 0;"
+        "(function push() { if (!send(state) && ++tries < 100) setTimeout(push, 50); })();"
         "})();</script>",
         unsafe_allow_javascript=True,
         width="content",

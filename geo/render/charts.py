@@ -29,9 +29,6 @@ SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
 DAY_SHOWN = "Day shown"
 """Description of the bold rule at the day shown (and its tooltip's title)."""
-DAY_PARAM = "qantar_day"
-"""The Vega-Lite param that places the day rule of a chart drawn by `with_day_followed`: the
-page sets it (through its bound input) to the ISO date of the day shown."""
 WINDOW_FILL = "#888888"
 DEATHS_COLOUR = "#000000"
 NEW_UNITS_COLOUR = "#D55E00"
@@ -134,57 +131,23 @@ def with_day_shown(spec: dict, current_date) -> dict:
     )
     if not first <= day < end:
         raise ArgumentError(f"current_date {day:%Y-%m-%d} is outside the chart's days")
-    values = _day_rows([day])
-    name = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
-    return {
-        **spec,
-        "layer": [*spec["layer"], {"data": {"name": name}, **_day_rule(x)}],
-        "datasets": {**spec.get("datasets", {}), name: values},
-        "description": spec["description"] + _day_shown_sentence(day),
-    }
-
-
-def with_day_followed(spec: dict, days: Sequence) -> dict:
-    """`spec` with a day rule that the page moves: the rule stands on the day whose ISO date the
-    param `DAY_PARAM` holds, and on none until the page sets it (a missing rule, never a wrong
-    one). The spec is then the same whatever the day, so a view that changes only the day need
-    not send the chart again; the param is bound to an input that the page sets and hides.
-
-    `spec` is a chart drawn with `current_date=None`, as for `with_day_shown`; `days` are the
-    days the rule may stand on, each on the chart's time scale.
-    """
-    x = _time_encoding(spec)
-    first, end = (
-        pd.Timestamp(year=d["year"], month=d["month"], day=d["date"]) for d in x["scale"]["domain"]
-    )
-    shown = [_day_or_raise(day, "days") for day in days]
-    outside = [f"{day:%Y-%m-%d}" for day in shown if not first <= day < end]
-    if outside:
-        raise ArgumentError(f"days {', '.join(outside)} are outside the chart's days")
-    rule = {
-        "data": {"values": _day_rows(shown)},
-        "transform": [{"filter": f"datum.date === {DAY_PARAM}"}],
-        **_day_rule(x),
-    }
-    param = {"name": DAY_PARAM, "value": "", "bind": {"input": "text", "name": DAY_SHOWN}}
-    return {**spec, "params": [*spec.get("params", []), param], "layer": [*spec["layer"], rule]}
-
-
-def _day_rows(days: Sequence[pd.Timestamp]) -> list[dict]:
-    return [
+    values = [
         {"at": _iso_z_one(day + _NOON), "date": f"{day:%Y-%m-%d}", "day_text": _long_day(day)}
-        for day in days
     ]
-
-
-def _day_rule(x: dict) -> dict:
-    """The bold rule at the day shown (its mark and encoding), on the time scale `x`."""
-    return {
+    name = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
+    rule = {
+        "data": {"name": name},
         "mark": {"type": "rule", "color": "#000000", "description": DAY_SHOWN, "strokeWidth": 3},
         "encoding": {
             "tooltip": [{"field": "day_text", "title": DAY_SHOWN, "type": "nominal"}],
             "x": {**x, "field": "at", "type": "temporal", "title": "Date"},
         },
+    }
+    return {
+        **spec,
+        "layer": [*spec["layer"], rule],
+        "datasets": {**spec.get("datasets", {}), name: values},
+        "description": spec["description"] + _day_shown_sentence(day),
     }
 
 

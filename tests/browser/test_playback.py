@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.browser.conftest import (
@@ -13,7 +11,6 @@ from tests.browser.conftest import (
     ST_TOOLBAR,
     ST_VEGA_LITE_CHART,
     by_test_id,
-    date_slider,
     date_value,
     wait_for_app,
 )
@@ -91,48 +88,6 @@ def test_an_embedded_link_keeps_embed_and_the_view(page, app_url):
     expect(labels.filter(has_text="D+1")).to_have_count(3)
     assert "embed=true" in page.url and "date=2022-01-03" in page.url
     assert page.get_by_test_id(ST_TOOLBAR).count() == 0
-
-
-DAY_RULE = "line[aria-roledescription='rule mark'][aria-label='Day shown']"
-
-
-def day_rule_x(timeline) -> float:
-    """Where the timeline draws its bold "Day shown" rule (Vega's SVG: a translated line)."""
-    [rule] = timeline.locator(DAY_RULE).all()
-    return float(re.match(r"translate\(([-\d.]+),", rule.get_attribute("transform")).group(1))
-
-
-def bar_span(timeline, day: str) -> tuple[float, float]:
-    """The left and right edges of the timeline's bars for `day` (e.g. '10 Jan')."""
-    bar = timeline.locator(f"path[aria-roledescription='bar'][aria-label^='Date: {day};']").first
-    left, width = re.match(r"M([-\d.]+),[-\d.]+h([-\d.]+)", bar.get_attribute("d")).groups()
-    return float(left), float(left) + float(width)
-
-
-def test_the_timelines_day_rule_stands_on_the_date_shown(page, app_url):
-    """The timeline is sent once; the page moves its rule. Wherever the date goes (a link, a
-    jump button, the slider's keys), the one bold rule stands on that day's bar."""
-    page.goto(f"{app_url}/?date=2022-01-10")
-    wait_for_app(page)
-    map_frame(page)
-    timeline = page.get_by_test_id(ST_VEGA_LITE_CHART).first
-    timeline.scroll_into_view_if_needed()
-
-    def rule_on(day: str) -> None:
-        left, right = bar_span(timeline, day)
-        for _ in range(50):  # the page sets the rule once the rerun's state arrives
-            if timeline.locator(DAY_RULE).count() == 1 and left < day_rule_x(timeline) < right:
-                return
-            page.wait_for_timeout(100)
-        raise AssertionError(f"the day rule is not on {day}'s bar ({left}–{right})")
-
-    rule_on("10 Jan")
-    page.get_by_role("button", name="Peak day").click()
-    expect(date_value(page)).to_have_text("Wed 05 Jan 2022", timeout=20_000)
-    rule_on("5 Jan")
-    date_slider(page).get_by_role("slider").press("ArrowRight")
-    expect(date_value(page)).to_have_text("Thu 06 Jan 2022", timeout=20_000)
-    rule_on("6 Jan")
 
 
 def test_clicking_a_day_in_the_timeline_moves_the_date(page, app_url):

@@ -13,7 +13,6 @@ from geo.errors import EventDataError
 from geo.io.bundled import load_bundled_events
 from geo.io.context import CONTEXT_CSV, load_context
 from geo.render.charts import (
-    DAY_PARAM,
     SELECTION_NAME,
     fit_line,
     inline_data,
@@ -21,7 +20,6 @@ from geo.render.charts import (
     selected_date,
     timeline_chart,
     units_affected_chart,
-    with_day_followed,
     with_day_shown,
 )
 
@@ -544,38 +542,6 @@ def test_adding_the_day_to_a_units_spec_equals_drawing_it_with_that_day(per_day,
     assert with_day_shown(cached, pd.Timestamp(day)) == drawn
     [rule] = by_description(with_day_shown(cached, pd.Timestamp(day)), "Day shown")
     assert [r["at"] for r in values(with_day_shown(cached, day), rule)] == [f"{day}T12:00:00Z"]
-
-
-def test_a_followed_day_rule_stands_on_the_params_day_among_the_given_days(per_day):
-    """The dashboard's timeline: one spec for every day, its rule placed by the page. For each
-    day, the rows the rule keeps (its filter, read with the param set to that day) are exactly
-    the rule `with_day_shown` draws for that day; with the param unset it keeps none."""
-    cached = units_affected_chart(per_day, None).to_dict()  # spans 2-4 January
-    days = pd.to_datetime(["2022-01-02", "2022-01-03", "2022-01-04"])
-    followed = with_day_followed(cached, days)
-    [param] = [p for p in followed["params"] if p["name"] == DAY_PARAM]
-    assert param["value"] == "" and param["bind"]["input"] == "text"
-    [rule] = by_description(followed, "Day shown")
-    assert rule["transform"] == [{"filter": f"datum.date === {DAY_PARAM}"}]
-
-    def kept(value: str) -> list[dict]:  # the filter, as Vega evaluates it for one value
-        return [row for row in rule["data"]["values"] if row["date"] == value]
-
-    assert kept("") == []
-    for day in days:
-        [shown] = by_description(with_day_shown(cached, day), "Day shown")
-        drawn = values(with_day_shown(cached, day), shown)
-        assert kept(f"{day:%Y-%m-%d}") == drawn
-        assert {k: v for k, v in rule.items() if k not in ("data", "transform")} == {
-            k: v for k, v in shown.items() if k != "data"
-        }
-    assert by_description(cached, "Day shown") == []  # the cached spec is left as it was
-
-
-def test_a_followed_day_outside_the_charts_days_is_refused(per_day):
-    cached = units_affected_chart(per_day, None).to_dict()
-    with pytest.raises(ValueError, match="days 2022-01-09 are outside the chart's days"):
-        with_day_followed(cached, pd.to_datetime(["2022-01-03", "2022-01-09"]))
 
 
 def test_adding_the_day_leaves_the_cached_spec_as_it_was(per_day):
