@@ -363,6 +363,16 @@ async def warm_up(target: Target) -> None:
     await reader.close()
 
 
+async def timed_change(target: Target, reader: Reader, result: Result, step: int) -> None:
+    """One reader's date change to day `step` (cycling), with its time, CPU and bytes."""
+    before = reader.received_bytes
+    cpu, clock = target.cpu_seconds(), time.perf_counter()
+    await reader.change_date(step % len(reader.slider_options))
+    result.change_s.append(time.perf_counter() - clock)
+    result.change_cpu_s.append(target.cpu_seconds() - cpu)
+    result.change_bytes.append(reader.received_bytes - before)
+
+
 async def solo(target: Target, sessions: int, changes: int) -> Result:
     """One reader at a time: first views (after a warm-up one), then date changes, each timed
     and with the server CPU it cost."""
@@ -381,12 +391,7 @@ async def solo(target: Target, sessions: int, changes: int) -> Result:
         if _ < sessions - 1:
             await reader.close()
     for step in range(changes):
-        before = reader.received_bytes
-        cpu, clock = target.cpu_seconds(), time.perf_counter()
-        await reader.change_date(step % len(reader.slider_options))
-        result.change_s.append(time.perf_counter() - clock)
-        result.change_cpu_s.append(target.cpu_seconds() - cpu)
-        result.change_bytes.append(reader.received_bytes - before)
+        await timed_change(target, reader, result, step)
     await reader.close()
     result.server_cpu_s = target.cpu_seconds() - cpu_start
     result.wall_s = time.monotonic() - started
@@ -407,12 +412,7 @@ async def in_turn(targets: list[Target], rounds: int) -> list[Result]:
     cpu_start = [target.cpu_seconds() for target in targets]
     for step in range(rounds):
         for target, reader, result in zip(targets, readers, results, strict=True):
-            before = reader.received_bytes
-            cpu, clock = target.cpu_seconds(), time.perf_counter()
-            await reader.change_date(step % len(reader.slider_options))
-            result.change_s.append(time.perf_counter() - clock)
-            result.change_cpu_s.append(target.cpu_seconds() - cpu)
-            result.change_bytes.append(reader.received_bytes - before)
+            await timed_change(target, reader, result, step)
     for target, reader, result, cpu in zip(targets, readers, results, cpu_start, strict=True):
         await reader.close()
         result.server_cpu_s = target.cpu_seconds() - cpu
