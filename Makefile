@@ -19,8 +19,11 @@ install:
 run:
 	$(PYTHON) -m streamlit run dashboard.py
 
+# The fast tests first (logic, app, CLI: a lint or logic error shows in minutes), then the
+# browser tests; --durations lists the slowest of each.
 test:
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -m "not browser" --durations=15
+	$(PYTHON) -m pytest -m browser --durations=15
 
 lint:
 	$(PYTHON) -m ruff check .

@@ -264,7 +264,12 @@ def replicas(count: int, tree: Path, log_dir: Path) -> Iterator[Target]:
     """`count` dashboard processes behind nginx, started (and stopped) by scripts/replicas.sh."""
     run_dir = log_dir / f"replicas-{count}"
     port = free_port()
-    env = {**os.environ, "QANTAR_RUN_DIR": str(run_dir), "QANTAR_APP_DIR": str(tree)}
+    env = {
+        **os.environ,
+        "QANTAR_RUN_DIR": str(run_dir),
+        "QANTAR_APP_DIR": str(tree),
+        "PYTHON": sys.executable,
+    }
     subprocess.run(
         [str(REPLICAS_SCRIPT), "start", str(count), str(port)], env=env, check=True, timeout=120
     )

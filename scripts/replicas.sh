@@ -6,21 +6,25 @@
 #   scripts/replicas.sh stop           # stops exactly the processes `start` started, by PID
 #
 # QANTAR_RUN_DIR (default .replicas/ in this checkout) holds the PIDs, the logs and the generated
-# nginx.conf; QANTAR_APP_DIR (default this checkout) is the app tree to run. Needs nginx
-# (`apt-get install -y nginx`).
+# nginx.conf; QANTAR_APP_DIR (default this checkout) is the app tree to run. PYTHON is the
+# interpreter that runs the replicas (default: this checkout's .venv, as `make install` makes it,
+# else python3); the tests and bench/load.py pass their own. Needs nginx (`apt-get install -y nginx`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 app=${QANTAR_APP_DIR:-$root}
 run=${QANTAR_RUN_DIR:-$root/.replicas}
 deploy=$root/deploy/nginx
+if [[ -z ${PYTHON:-} ]]; then
+  if [[ -x $root/.venv/bin/python ]]; then PYTHON=$root/.venv/bin/python; else PYTHON=python3; fi
+fi
 
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 wait_healthy() {  # URL, seconds
   local deadline=$((SECONDS + $2))
-  until python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; do
+  until "$PYTHON" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$1" 2>/dev/null; do
     if ((SECONDS > deadline)); then
       echo "replicas.sh: $1 not healthy after $2 s (logs in $run)" >&2
       return 1
@@ -39,7 +43,7 @@ start() {
     app_port=$(free_port)
     # No file watcher: it polls the app's files for every open session (a reader costs CPU
     # while idle), and a deployed app's files do not change under it.
-    (cd "$app" && exec python3 -m streamlit run dashboard.py --server.address 127.0.0.1 \
+    (cd "$app" && exec "$PYTHON" -m streamlit run dashboard.py --server.address 127.0.0.1 \
       --server.port "$app_port" --server.headless true --browser.gatherUsageStats false \
       --server.fileWatcherType none >"$run/app-$i.log" 2>&1) &
     echo $! >>"$run/app.pids"

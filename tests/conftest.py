@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test under tests/browser carries the `browser` marker, so that `make test`'s fast
+    pass (`-m "not browser"`) never starts Chromium and its browser pass misses none."""
+    unmarked = sorted(
+        {
+            item.nodeid.split("::")[0]
+            for item in items
+            if BROWSER_TESTS in Path(item.fspath).resolve().parents
+            and item.get_closest_marker("browser") is None
+        }
+    )
+    if unmarked:
+        raise pytest.UsageError(
+            "browser tests without the `browser` marker (add `pytestmark = pytest.mark.browser`): "
+            + ", ".join(unmarked)
+        )
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from geo.export.edition import write_edition
 from geo.pipeline import build_dataset
 from tests.browser.conftest import free_port
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 

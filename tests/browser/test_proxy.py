@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.conftest import MAP_FRAME, PROJECT_ROOT, free_port, wait_for_app
+
+pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
@@ -38,7 +41,7 @@ def proxy(tmp_path_factory) -> Iterator[dict]:
             pytest.fail("nginx not found: `apt-get install -y nginx`")
         pytest.skip("nginx not found (apt-get install -y nginx)")
     run_dir = tmp_path_factory.mktemp("replicas")
-    env = {**os.environ, "QANTAR_RUN_DIR": str(run_dir)}
+    env = {**os.environ, "QANTAR_RUN_DIR": str(run_dir), "PYTHON": sys.executable}
     port = free_port()
     started = subprocess.run(
         [str(REPLICAS), "start", "2", str(port)], env=env, capture_output=True, text=True

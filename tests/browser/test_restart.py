@@ -24,6 +24,8 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect  # skipped without it; CI has it
 
 LABEL = "%a %d %b %Y"
