@@ -24,12 +24,11 @@ from geo.analysis.spread import unrest_table
 from geo.errors import summarize_problems
 from geo.export import pictures, tables
 from geo.export.edition import edition_zip
+from geo.export.event_table import event_table
 from geo.export.page import standalone_html
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
-from geo.io.event_table import event_table
 from geo.io.limits import UPLOAD_LIMITS
 from geo.io.mapping import mapping_from_table, mapping_table
-from geo.io.uploads import read_upload
 from geo.pipeline import (
     Dataset,
     by_hour,
@@ -45,6 +44,7 @@ from geo.render.htmlsafe import markdown_text
 from geo.render.listings import frame_alt_text, region_events
 from geo.render.style import COUNT_METRICS, METRIC_NAMES
 from geo.render.webmap import PlayerState
+from geo.uploads import read_upload
 from ui import map_component
 from ui.reconnect import rerun_after_restart
 from ui.viewstate import (
@@ -289,7 +289,7 @@ def date_order_ui() -> str | None:
 def uploaded_dataset_ui(
     upload, layout: str, date_order: str | None = None, mapping: dict[str, str] | None = None
 ) -> Dataset:
-    """Read, place and count the upload in a capped worker process (geo.io.uploads), saying which
+    """Read, place and count the upload in a capped worker process (geo.uploads), saying which
     step it is at. The result lives in this session only, never in a cache another reader could
     hit, and goes with the session; a new upload replaces it."""
     key = (upload.file_id, upload.name, layout, date_order, tuple(sorted((mapping or {}).items())))

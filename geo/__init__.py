@@ -1,7 +1,11 @@
 """Qantar's core: load dated, geolocated events, join them to regions, aggregate, map.
 
-Imports no Streamlit; the dashboard is a thin adapter over these functions.
+Imports no Streamlit; the dashboard is a thin adapter over these functions. The chart functions
+(geo.render.charts, which needs altair) are imported when first used, so `import geo` loads no
+drawing library.
 """
+
+from importlib import import_module
 
 from geo.analysis.aggregate import (
     MODES,
@@ -32,22 +36,9 @@ from geo.analysis.spread import (
 )
 from geo.errors import EventDataError, Problem, QantarError, RegionDataError, UnknownLayoutError
 from geo.io.acled import ACLED_ATTRIBUTION
-from geo.io.bundled import load_bundled_events, load_events_csv
-from geo.io.context import load_context
-from geo.io.disputes import attach_disputes, load_disputes
 from geo.io.finish import ImportResult
 from geo.io.importers import FORMATS, read_events
-from geo.io.regions import (
-    CRS,
-    check_regions,
-    layout_for_dates,
-    load_basemap,
-    load_regions,
-    repair_regions,
-)
-from geo.io.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
 from geo.io.sniffing import detect_format
-from geo.io.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
 from geo.pipeline import (
     Dataset,
     ReadCounts,
@@ -56,17 +47,20 @@ from geo.pipeline import (
     load_dataset,
     read_counts,
 )
-from geo.render.charts import (
-    SELECTION_NAME,
-    inline_data,
-    national_toll_chart,
-    onset_distance_chart,
-    selected_date,
-    timeline_chart,
-    units_affected_chart,
-    with_day_shown,
+from geo.record.context import load_context
+from geo.record.disputes import attach_disputes, load_disputes
+from geo.record.events import load_bundled_events, load_events_csv
+from geo.record.regions import (
+    CRS,
+    check_regions,
+    layout_for_dates,
+    load_basemap,
+    load_regions,
+    repair_regions,
 )
+from geo.record.tolls import load_official_tolls, national_tolls, regional_tolls_known_by
 from geo.render.listings import onset_listing, region_table, regions_with_events
+from geo.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate_events
 
 __all__ = [
     "ACLED_ATTRIBUTION",
@@ -141,3 +135,21 @@ __all__ = [
     "values_at",
     "with_day_shown",
 ]
+
+_CHARTS = (
+    "SELECTION_NAME",
+    "inline_data",
+    "national_toll_chart",
+    "onset_distance_chart",
+    "selected_date",
+    "timeline_chart",
+    "units_affected_chart",
+    "with_day_shown",
+)
+
+
+def __getattr__(name: str):
+    """The chart functions, imported from geo.render.charts on first use (PEP 562)."""
+    if name in _CHARTS:
+        return getattr(import_module("geo.render.charts"), name)
+    raise AttributeError(f"module 'geo' has no attribute {name!r}")

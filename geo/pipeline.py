@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.analysis.aggregate import region_day_counts
 from geo.analysis.join import DEFAULT_TOLERANCE_KM
+from geo.analysis.local_days import with_local_days
 from geo.analysis.placing import PLACE_METHODS, place_events
 from geo.analysis.spread import (
     Origin,
@@ -27,13 +28,13 @@ from geo.analysis.spread import (
 )
 from geo.errors import ArgumentError, EventDataError, Problem
 from geo.io.acled import ACLED_ATTRIBUTION
-from geo.io.bundled import load_bundled_events
 from geo.io.finish import ImportResult
 from geo.io.importers import read_events
 from geo.io.limits import ImportLimits
-from geo.io.regions import layout_for_dates, load_regions
-from geo.io.tolls import load_official_tolls
 from geo.paths import BUNDLED_EVENTS
+from geo.record.events import load_bundled_events
+from geo.record.regions import layout_for_dates, load_regions
+from geo.record.tolls import load_official_tolls
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def build_dataset(
     tolerance_km: float = DEFAULT_TOLERANCE_KM,
 ) -> Dataset:
     """Place the events in the regions, count them per region and day, and trace the spread."""
-    placed = place_events(events, regions, tolerance_km=tolerance_km)
+    placed = with_local_days(place_events(events, regions, tolerance_km=tolerance_km))
     counts = region_day_counts(placed.events, regions["region_id"])
     return Dataset(
         name=name,
@@ -222,7 +223,7 @@ def load_dataset(
     event file: a path, or its bytes with their file `name`. `layout` is a bundled layout's name,
     a GeoJSON path, or "auto": the layout in force on the events' dates. `format`, `mapping`,
     `date_order` and `limits` say how to read a file (geo.io.importers.read_events); the bundled
-    record is read one way only (geo.io.bundled.load_bundled_events), so they must be left
+    record is read one way only (geo.record.events.load_bundled_events), so they must be left
     unset for it. `on_stage` hears a short line when placing starts, for a progress message.
     """
     if _is_bundled(source):
@@ -250,7 +251,7 @@ def load_dataset(
 
 def official_tolls(dataset: Dataset) -> pd.DataFrame | None:
     """The official tolls that belong with `dataset`: the bundled record's statements
-    (geo.io.tolls), shown beside its events and never mixed with them; None for other data,
+    (geo.record.tolls), shown beside its events and never mixed with them; None for other data,
     whose tolls Qantar does not know. Every front end asks here (map, exports, edition)."""
     return load_official_tolls() if dataset.bundled else None
 

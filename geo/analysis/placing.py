@@ -11,7 +11,7 @@ one within the tolerance). A point that falls in no unit and in no country, but 
 with latitude and longitude swapped, is taken swapped and flagged. Rows without coordinates are
 placed by their region code (`admin1_code`: FIPS 10-4 such as GDELT's KZ09, or ISO 3166-2),
 their place name (`location`) or their region name (`admin1`), matched transliteration-
-insensitively (geo.analysis.gazetteer). A place name that agrees with the row's region, or is
+insensitively (geo.record.gazetteer). A place name that agrees with the row's region, or is
 unique, places the row at the place; an ambiguous one is settled by the region name if there is one,
 else the row stays unplaced with the reason. A place name is not used when the row's `admin1`
 is given but is no region of Kazakhstan (`Alga` in `Centre-Nord` is not Alga in Aktobe Region).
@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo.analysis.gazetteer import (
+from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.analysis.scope import (
+    countries_at,
+    is_outside,
+    nearest_neighbour_country,
+    outside_reason,
+)
+from geo.record.countries import KAZAKHSTAN, country_name
+from geo.record.gazetteer import (
     SOURCE_GEONAMES,
     SOURCE_PLACES,
     SOURCE_REGIONS,
@@ -39,18 +47,8 @@ from geo.analysis.gazetteer import (
     normalise_name,
     places_elsewhere,
 )
-from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
-from geo.analysis.scope import (
-    KAZAKHSTAN,
-    countries_at,
-    country_name,
-    is_outside,
-    nearest_neighbour_country,
-    outside_reason,
-)
-from geo.io.dates import localize_utc_days
-from geo.io.regions import layout_for_dates, load_regions
-from geo.io.schema import missing_text
+from geo.record.regions import layout_for_dates, load_regions
+from geo.schema import missing_text
 
 PLACE_METHODS = (
     "coordinates",
@@ -83,8 +81,8 @@ def place_events(
     file's, else where the point or place name was found abroad; missing when unknown).
 
     Without `regions`, the bundled layout in force on the event dates is used (see
-    geo.io.regions.layout_for_dates). Rows placed by a place name get the gazetteer's coordinates
-    when they had none.
+    geo.record.regions.layout_for_dates). Rows placed by a place name get the gazetteer's
+    coordinates when they had none.
     """
     notes: list[str] = []
     if regions is None:
@@ -96,8 +94,6 @@ def place_events(
     placed = _by_names(placed, regions, tolerance_km, notes)
     placed = _country_level(placed, notes)
     placed = _outside_kazakhstan(placed, notes)
-    placed, day_notes = localize_utc_days(placed)  # a UTC time's day is its region's local day
-    notes += day_notes
     unplaced = placed[placed["region_id"].isna()]
     counts = placed["place_method"].value_counts()
     notes.insert(

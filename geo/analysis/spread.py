@@ -123,7 +123,7 @@ def onsets(
     - onset_date, onset_precision (ACLED time_precision of the first event), first_place
       (its `location`), first_event_id, first_source_url, first_latitude, first_longitude
     - disputes: other dates sources give for the unit's first protest (the first event's
-      `onset_disputes`, see `geo.io.disputes.attach_disputes`), missing when none or no column
+      `onset_disputes`, see `geo.record.disputes.attach_disputes`), missing when none or no column
     - note: `NO_ONSET_NOTE` for a unit never affected
     - onset_rank: dense rank of onset_date (1 = first day; same day, same rank)
     - days_since_origin: onset_date minus the origin's date, in days

@@ -30,7 +30,7 @@ from geo.analysis import spread
 from geo.cli import reports, text
 from geo.cli.parser import PROG, build_parser, parse_day
 from geo.errors import ArgumentError, EventDataError, QantarError, UsageError, summarize_problems
-from geo.io.event_table import event_table
+from geo.export.event_table import event_table
 from geo.paths import BUNDLED_EVENTS
 from geo.pipeline import Dataset, load_dataset, official_tolls, read_counts
 
@@ -114,8 +114,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_publish(args: argparse.Namespace) -> int:
     from geo.export.edition import write_edition
-    from geo.io.context import load_context
-    from geo.io.tolls import national_tolls
+    from geo.record.context import load_context
+    from geo.record.tolls import national_tolls
 
     file, dataset = _load(args.events, args)
     tolls = official_tolls(dataset)
@@ -259,7 +259,7 @@ def _story_map(dataset: Dataset, origin_id: str | None, all_types: bool):
 
 
 def _basemap() -> gpd.GeoDataFrame:
-    from geo.io.regions import load_basemap
+    from geo.record.regions import load_basemap
 
     return load_basemap()
 

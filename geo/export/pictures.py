@@ -27,7 +27,7 @@ import shapely
 from geo.analysis.aggregate import MODES, frame_window, values_at
 from geo.errors import ExportError
 from geo.export.tables import check_columns, check_counts, credit_lines
-from geo.io.regions import CRS, check_regions
+from geo.record.regions import CRS, check_regions
 from geo.render.style import (
     BASEMAP_EDGE,
     BASEMAP_FILL,

@@ -21,8 +21,8 @@ import shapely
 
 from geo.analysis.spread import Origin
 from geo.errors import ExportError
-from geo.io.regions import check_regions
-from geo.io.tolls import regional_tolls_known_by
+from geo.record.regions import check_regions
+from geo.record.tolls import regional_tolls_known_by
 from geo.render.style import COUNT_METRICS, DEFAULT_CREDITS
 
 REGION_DAY_COLUMNS = (
@@ -110,8 +110,9 @@ def onset_csv(
 
 
 def event_table_csv(table: pd.DataFrame, *, attribution: str | None = None) -> bytes:
-    """The cleaned event table (`geo.io.event_table.event_table`) as UTF-8 CSV: one row per input
-    row, missing values empty. Credits: a final `attribution` column, as in `region_day_csv`."""
+    """The cleaned event table (`geo.export.event_table.event_table`) as UTF-8 CSV: one row per
+    input row, missing values empty. Credits: a final `attribution` column, as in
+    `region_day_csv`."""
     return _csv_bytes(table, attribution)
 
 

@@ -9,7 +9,8 @@ names), ISO dates, compact `20220105`, and Excel serial day numbers (`44566`) ca
 
 Times: a value with an offset keeps the day as written there; a UTC value (`Z`, `+00:00`, or any
 value of a column named as UTC) is an instant whose local day depends on where the event was, so
-`localize_utc_days` takes its day in the zone of the event's region once the region is known
+the recipe takes its day in the zone of the event's region once the region is known
+(geo.analysis.local_days)
 (Kazakhstan in January 2022: UTC+5 in the west, UTC+6 elsewhere; one zone, UTC+5, since March 2024).
 """
 
@@ -24,21 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.errors import ArgumentError
+from geo.record.zones import NATIONAL_ZONE
 
-LOCAL_TZ = "Asia/Almaty"
-"""Zone of a UTC time whose region is not known (the capital's; UTC+6 in January 2022)."""
-REGION_ZONES: dict[str, str] = {
-    "aktobe": "Asia/Aqtobe",
-    "atyrau": "Asia/Atyrau",
-    "mangystau": "Asia/Aqtau",
-    "west_kazakhstan": "Asia/Oral",
-    "kyzylorda": "Asia/Qyzylorda",
-    "kostanay": "Asia/Qostanay",
-}
-"""IANA zone of each region not on Almaty time (region_id of the bundled layouts -> zone).
-
-The tz database holds the history: in January 2022 the first five were UTC+5 (Kyzylorda since
-December 2018) and Kostanay UTC+6; every zone of the country is UTC+5 from 1 March 2024."""
 DAY_FIRST, MONTH_FIRST = "dayfirst", "monthfirst"
 ORDERS = (DAY_FIRST, MONTH_FIRST)
 EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31")
@@ -96,13 +84,13 @@ class DateColumn:
     """A date column as read: the day of each value, its time if any, and how it was read."""
 
     days: pd.Series
-    """The day (datetime64, midnight); for UTC values the day in LOCAL_TZ until placed."""
+    """The day (datetime64, midnight); for UTC values the day in NATIONAL_ZONE until placed."""
     datetimes: pd.Series | None
-    """Times of day (tz-aware in LOCAL_TZ when some value was zoned); None without times."""
+    """Times of day (tz-aware in NATIONAL_ZONE when some value was zoned); None without times."""
     bad: np.ndarray
     """Values that are no date (or impossible in the column's order)."""
     from_utc: np.ndarray
-    """Values given in UTC, whose day `localize_utc_days` takes in the event region's zone."""
+    """Values given in UTC, whose day geo.analysis.local_days takes in the event region's zone."""
     notes: tuple[str, ...]
     order: str | None = None
     """DAY_FIRST or MONTH_FIRST when the column had numeric dates, else None."""
@@ -154,44 +142,9 @@ def read_date_column(
     return _read_unique(values.astype("string").str.strip(), dayfirst, order, utc)
 
 
-def localize_utc_days(events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Take the day of each UTC-timed event in its region's zone (REGION_ZONES, else LOCAL_TZ).
-
-    Needs `region_id`, `event_datetime` and the importer's `time_zone` column ("" for times as
-    written, a zone name for UTC times); sets `event_date` and `time_zone` of those rows. Returns
-    the events and a note saying which zones were used for how many rows.
-    """
-    if "time_zone" not in events or "event_datetime" not in events:
-        return events, []
-    utc_rows = (events["time_zone"].fillna("") != "").to_numpy()
-    if not utc_rows.any():
-        return events, []
-    events = events.copy()
-    stamps = pd.to_datetime(events["event_datetime"], utc=True)
-    region = events["region_id"].astype("string").fillna("")
-    zones = region.map(lambda r: REGION_ZONES.get(r, LOCAL_TZ)).astype(object).to_numpy()
-    days = events["event_date"].copy()
-    for zone in pd.unique(zones[utc_rows]):
-        rows = utc_rows & (zones == zone)
-        local = stamps[rows].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
-        days[rows] = local.astype(days.dtype).to_numpy()
-    events["event_date"] = days
-    events.loc[utc_rows, "time_zone"] = zones[utc_rows]
-    counts = pd.Series(zones[utc_rows]).value_counts()
-    unplaced = int((utc_rows & (region == "").to_numpy()).sum())
-    parts = [f"{_offset_label(z, stamps[utc_rows])} ({z}) for {n}" for z, n in counts.items()]
-    note = (
-        f"{int(utc_rows.sum())} UTC time(s) converted to the local time of the event's region "
-        "before the day was taken: " + ", ".join(parts)
-    )
-    if unplaced:
-        note += f"; {unplaced} row(s) without a region took {LOCAL_TZ}"
-    return events, [note]
-
-
 def local_datetime_text(stamps: pd.Series, zones: pd.Series) -> pd.Series:
     """Each time as ISO 8601 local time with its offset (`2022-01-05T23:30:00+05:00`), in its
-    row's zone (empty zone: LOCAL_TZ for zoned times, as written for naive ones)."""
+    row's zone (empty zone: NATIONAL_ZONE for zoned times, as written for naive ones)."""
     out = pd.Series("", index=stamps.index, dtype=object)
     present = stamps.notna().to_numpy()
     if not present.any():
@@ -200,7 +153,7 @@ def local_datetime_text(stamps: pd.Series, zones: pd.Series) -> pd.Series:
     if not aware:
         out[present] = stamps[present].dt.strftime("%Y-%m-%dT%H:%M:%S").to_numpy()
         return out
-    zone_of = zones.fillna("").replace("", LOCAL_TZ).to_numpy()
+    zone_of = zones.fillna("").replace("", NATIONAL_ZONE).to_numpy()
     for zone in pd.unique(zone_of[present]):
         rows = present & (zone_of == zone)
         local = stamps[rows].dt.tz_convert(zone)
@@ -219,9 +172,9 @@ def _from_datetimes(values: pd.Series, utc: bool) -> DateColumn:
     stamps = values
     from_utc = np.zeros(len(values), dtype=bool)
     if values.dt.tz is not None:
-        stamps = values.dt.tz_convert(LOCAL_TZ)
+        stamps = values.dt.tz_convert(NATIONAL_ZONE)
     elif utc:
-        stamps = values.dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
+        stamps = values.dt.tz_localize("UTC").dt.tz_convert(NATIONAL_ZONE)
         from_utc = values.notna().to_numpy()
     return _split(stamps, values.isna().to_numpy(), from_utc, [], None)
 
@@ -233,7 +186,7 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
     aware = matches.fill_null(False).to_numpy(zero_copy_only=False) & present
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     from_utc = np.zeros(len(text), dtype=bool)
-    instants = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {LOCAL_TZ}]")
+    instants = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {NATIONAL_ZONE}]")
     if aware.any():
         zoned = text[aware]
         offset = zoned.str.extract(_OFFSET, expand=False).str.upper()
@@ -244,7 +197,7 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
         )
         instant = pd.to_datetime(zoned, format="ISO8601", errors="coerce", utc=True)
         is_utc = offset.isin(_UTC_OFFSETS).to_numpy()
-        local = instant.dt.tz_convert(LOCAL_TZ)
+        local = instant.dt.tz_convert(NATIONAL_ZONE)
         parsed[aware] = _in_range(wall.where(~is_utc, local.dt.tz_localize(None)))
         instants[aware] = local
         from_utc[np.flatnonzero(aware)[is_utc]] = True
@@ -263,18 +216,18 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
         # A day without a time (GDELT 1.0's DATEADDED) stays that day: UTC midnight is morning
         # of the same day in every Kazakh zone.
         naive_ok = naive & ~bad & (parsed != parsed.dt.normalize()).to_numpy()
-        as_utc = parsed[naive_ok].dt.tz_localize("UTC").dt.tz_convert(LOCAL_TZ)
+        as_utc = parsed[naive_ok].dt.tz_localize("UTC").dt.tz_convert(NATIONAL_ZONE)
         instants[naive_ok] = as_utc
         parsed[naive_ok] = as_utc.dt.tz_localize(None)
         from_utc |= naive_ok
     if aware.any() or utc:
         naive_local = parsed[naive & ~from_utc].dt.tz_localize(
-            LOCAL_TZ, ambiguous="NaT", nonexistent="NaT"
+            NATIONAL_ZONE, ambiguous="NaT", nonexistent="NaT"
         )
         instants[naive & ~from_utc] = naive_local
         stamps = instants
         if (naive & ~from_utc & ~bad).any():
-            notes.append(f"date-times without an offset are read as {LOCAL_TZ} time")
+            notes.append(f"date-times without an offset are read as {NATIONAL_ZONE} time")
     else:
         stamps = parsed
     # A value without a time of day has no event_datetime, not midnight (a column where some
@@ -479,10 +432,3 @@ _UNAMBIGUOUS = (
 
 def _in_range(stamps: pd.Series) -> pd.Series:
     return stamps.where((stamps >= EARLIEST) & (stamps <= LATEST)).astype("datetime64[ns]")
-
-
-def _offset_label(zone: str, stamps: pd.Series) -> str:
-    offsets = {
-        int(s.utcoffset().total_seconds() // 3600) for s in stamps.dt.tz_convert(zone).dropna()
-    }
-    return "/".join(f"UTC{o:+d}" for o in sorted(offsets)) or zone

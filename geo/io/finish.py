@@ -1,6 +1,6 @@
 """Finishing an import: from the RawEvents a format adapter read to the ImportResult.
 
-Reads the dates (geo.io.dates), validates the table (geo.io.schema) with every problem located
+Reads the dates (geo.io.dates), validates the table (geo.schema) with every problem located
 in the file at once (its data row and the file's column name), attaches what the adapter read
 beyond the canonical columns (region codes, countries, times), and collapses duplicate rows
 (geo.io.duplicates).
@@ -16,13 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.analysis.scope import country_codes
 from geo.errors import EventDataError, Problem
 from geo.io.acled_taxonomy import modernize_types
-from geo.io.dates import FORMS_READ, LOCAL_TZ, read_date_column
+from geo.io.dates import FORMS_READ, read_date_column
 from geo.io.duplicates import collapse_duplicates, no_duplicates
 from geo.io.raw import RawEvents
-from geo.io.schema import CANONICAL_COLUMNS, missing_text, validate_events
+from geo.record.countries import country_codes
+from geo.record.zones import NATIONAL_ZONE
+from geo.schema import CANONICAL_COLUMNS, missing_text, validate_events
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         extras["country"] = country_codes(frame.pop("country"))
     if datetimes is not None:
         extras["event_datetime"] = datetimes
-    if dates.from_utc.any():  # geo.io.dates.localize_utc_days takes their day once placed
-        extras["time_zone"] = np.where(dates.from_utc, LOCAL_TZ, "")
+    if dates.from_utc.any():  # geo.analysis.local_days takes their day once placed
+        extras["time_zone"] = np.where(dates.from_utc, NATIONAL_ZONE, "")
     if not keep.all():  # selecting every row would still copy every column
         frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
     else:
@@ -168,12 +169,12 @@ _NUMERIC_COLUMNS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "time_precision": lambda x: np.isin(x, (1, 2, 3)),
     "geo_precision": lambda x: np.isin(x, (1, 2, 3)),
 }
-"""Numeric columns and what geo.io.schema accepts in them."""
+"""Numeric columns and what geo.schema accepts in them."""
 
 
 def _fast_numeric(values: pd.Series, valid: Callable[[np.ndarray], np.ndarray]) -> pd.Series:
     """Numbers via Arrow's cast when every cell is a valid plain number (fast on a million
-    rows); else the text, so that geo.io.schema reports the bad cells with their values."""
+    rows); else the text, so that geo.schema reports the bad cells with their values."""
     if pd.api.types.is_numeric_dtype(values):
         return values
     try:

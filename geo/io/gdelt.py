@@ -13,10 +13,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from geo.analysis.scope import country_codes
 from geo.errors import EventDataError, Problem
 from geo.io.raw import RawEvents, read_table
 from geo.io.sources import Source, decode
+from geo.record.countries import country_codes
 
 _GDELT_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
 _GDELT_GEO2 = (

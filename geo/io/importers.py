@@ -1,7 +1,7 @@
 """Reading event files people bring: ACLED exports, GDELT event files, CSV, XLSX and GeoJSON.
 
 `read_events` detects the format, reads only the columns it needs, maps them to the canonical
-event table (geo.io.schema) and validates it. Bad rows become located problems (file, 1-based data
+event table (geo.schema) and validates it. Bad rows become located problems (file, 1-based data
 row, column, value) and the good rows still load; a file that cannot be used at all raises
 EventDataError. Everything that was guessed (format, encoding, delimiter, column mapping, date
 order) is reported in `ImportResult.notes`, so nothing is decided silently.

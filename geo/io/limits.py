@@ -5,7 +5,7 @@ without limits unless given some. Each check runs before the work it guards: the
 before anything else; a ZIP member's and a workbook's unpacked size from the archive's headers
 before unpacking (and again while unpacking, so a header that understates cannot get past); the
 number of lines and the longest line from the bytes, before any parser sees them. `seconds` and
-`memory_bytes` cap the process that reads an upload (geo.io.uploads).
+`memory_bytes` cap the process that reads an upload (geo.uploads).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pandas as pd
 from geo.errors import EventDataError, Problem
 from geo.io.columns import unfit_reason
 from geo.io.dates import is_utc_header
-from geo.io.schema import CANONICAL_COLUMNS
+from geo.schema import CANONICAL_COLUMNS
 
 CANONICAL_TARGETS: dict[str, tuple[str, ...]] = {
     "event_date": ("event_date", "date", "day", "datetime", "timestamp_local", "дата", "день",

@@ -48,5 +48,5 @@ def onset_distance(dataset: Dataset) -> dict:
 
 
 def national_tolls(tolls: pd.DataFrame) -> dict:
-    """`tolls` is geo.io.tolls.national_tolls(...)."""
+    """`tolls` is geo.record.tolls.national_tolls(...)."""
     return charts.inline_data(charts.national_toll_chart(tolls).to_dict())

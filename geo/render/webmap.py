@@ -27,8 +27,8 @@ from jinja2 import Template
 
 from geo.analysis.aggregate import MODES, WINDOW_DAYS, frame_window
 from geo.errors import ArgumentError
-from geo.io.tolls import regional_tolls_known_by
 from geo.pipeline import Dataset
+from geo.record.tolls import regional_tolls_known_by
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
 from geo.render.htmlsafe import RenderedOnce, script_json
 from geo.render.layers import add_basemap, base_map, event_features, region_features
@@ -208,7 +208,7 @@ def official_tolls_by_frame(
     """Per region, the official toll known at each frame, as the frames where it changes:
     `{"almaty_city": [{"from": 8, "deaths": 103, "by": "Health Ministry …", "on": "09 Jan
     2022"}]}`. These are statements about a region's whole unrest, shown as their own layer
-    beside the event-level deaths, never added to them (`geo.io.tolls`)."""
+    beside the event-level deaths, never added to them (`geo.record.tolls`)."""
     if tolls is None or tolls.empty:
         return {}
     changes: dict[str, list[dict]] = {}

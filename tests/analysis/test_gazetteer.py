@@ -1,15 +1,15 @@
-"""Transliteration-insensitive names of places and regions (geo.analysis.gazetteer)."""
+"""Transliteration-insensitive names of places and regions (geo.record.gazetteer)."""
 
 import pytest
 
-from geo.analysis.gazetteer import (
+from geo.record.gazetteer import (
     SOURCE_GEONAMES,
     SOURCE_PLACES,
     RegionNames,
     find_places,
     normalise_name,
 )
-from geo.io.regions import load_regions
+from geo.record.regions import load_regions
 
 
 @pytest.fixture(scope="module")

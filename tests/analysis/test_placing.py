@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.analysis.gazetteer import SOURCE_GEONAMES, SOURCE_PLACES
 from geo.analysis.join import assign_regions
 from geo.analysis.placing import COUNTRY_LEVEL_REASON, place_events
-from geo.io.regions import load_regions
+from geo.record.gazetteer import SOURCE_GEONAMES, SOURCE_PLACES
+from geo.record.regions import load_regions
 
 
 @pytest.fixture(scope="module")

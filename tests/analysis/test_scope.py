@@ -10,9 +10,10 @@ import pytest
 
 import geo
 from geo.analysis import spread
-from geo.analysis.gazetteer import find_places, normalise_name, places_elsewhere
-from geo.analysis.scope import countries_at, country_codes
+from geo.analysis.scope import countries_at
 from geo.paths import GAZETTEER
+from geo.record.countries import country_codes
+from geo.record.gazetteer import find_places, normalise_name, places_elsewhere
 
 
 @pytest.mark.parametrize(

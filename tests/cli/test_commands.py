@@ -308,8 +308,8 @@ def test_region_days_of_the_bundled_record_are_the_dashboards(capsys, tmp_path):
     """The CLI and the dashboard export the same region-day table for the same data: the
     bundled record's carries its official tolls, from the one recipe and the one toll rule."""
     from geo.export.tables import region_day_csv
-    from geo.io.tolls import load_official_tolls
     from geo.pipeline import load_dataset
+    from geo.record.tolls import load_official_tolls
 
     out_path = tmp_path / "region_days.csv"
     status, _, _ = run(capsys, "export", "--what", "region-days", "--out", str(out_path))

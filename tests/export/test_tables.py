@@ -155,7 +155,7 @@ def test_region_day_csv_keeps_official_tolls_apart_from_event_deaths():
     the latest all-deaths figure given for that region by that day."""
     import csv
 
-    from geo.io.tolls import TOLLS_CSV
+    from geo.record.tolls import TOLLS_CSV
 
     record = geo.load_bundled_events()
     dataset = geo.build_dataset(record.events, geo.load_regions("2022-01"), name=record.file)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.io.bundled import TIME_COLUMNS
-from geo.io.schema import ACLED_SUB_EVENT_TYPES, CANONICAL_COLUMNS
+from geo.record.events import TIME_COLUMNS
+from geo.schema import ACLED_SUB_EVENT_TYPES, CANONICAL_COLUMNS
 from tests.paths import ROOT
 
 DATA = ROOT / "data"

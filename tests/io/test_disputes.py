@@ -8,8 +8,8 @@ import pytest
 import geo
 from geo.analysis.spread import NO_ONSET_NOTE
 from geo.errors import EventDataError
-from geo.io.disputes import DISPUTES_CSV, attach_disputes, load_disputes
 from geo.pipeline import build_dataset
+from geo.record.disputes import DISPUTES_CSV, attach_disputes, load_disputes
 from geo.render.listings import region_events
 
 PGO = "Prosecutor General's Office (Serik Shalabayev) via Baribar.kz"

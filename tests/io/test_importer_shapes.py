@@ -13,16 +13,17 @@ import sys
 import pandas as pd
 import pytest
 
+from geo.analysis.local_days import with_local_days
 from geo.analysis.placing import place_events
 from geo.analysis.spread import onsets
 from geo.errors import EventDataError
+from geo.export.event_table import EVENT_TABLE_COLUMNS, event_table
 from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.dates import DAY_FIRST, MONTH_FIRST, read_date_column
-from geo.io.event_table import EVENT_TABLE_COLUMNS, event_table
 from geo.io.importers import read_events
 from geo.io.limits import UPLOAD_LIMITS
-from geo.io.regions import load_regions
-from geo.io.uploads import read_upload
+from geo.record.regions import load_regions
+from geo.uploads import read_upload
 from tests import shapes
 from tests.paths import ROOT
 
@@ -42,7 +43,8 @@ def days(frame: pd.DataFrame) -> list[str]:
 
 
 def placed_rows(result, regions) -> pd.DataFrame:
-    return place_events(result.events, regions).events
+    """The events placed and given their local days, as the recipe (geo.pipeline) does."""
+    return with_local_days(place_events(result.events, regions)).events
 
 
 # --- 1. Dates and times ---------------------------------------------------------------------------
@@ -108,7 +110,7 @@ def test_utc_times_take_the_day_of_the_event_region(regions):
     """18:30 UTC on 5 January is 23:30 in Zhanaozen (UTC+5) and 00:30 on the 6th in Almaty."""
     result = read(shapes.utc_log)
     assert result.mapping["event_date"] == "datetime_UTC"
-    placed = place_events(result.events, regions)
+    placed = with_local_days(place_events(result.events, regions))
     events = placed.events
     assert events["region_id"].tolist() == ["mangystau", "almaty_city", "almaty_city", "atyrau"]
     assert days(events) == ["2022-01-05", "2022-01-06", "2022-01-05", "2022-01-06"]

@@ -15,8 +15,8 @@ from geo.errors import EventDataError
 from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.dates import parse_dates
 from geo.io.importers import read_events
-from geo.io.regions import load_regions
 from geo.io.sniffing import detect_format
+from geo.record.regions import load_regions
 from tests.paths import FIXTURES
 
 ACLED_CURRENT = FIXTURES / "acled_current.csv"
@@ -440,7 +440,7 @@ def test_a_file_that_only_borrows_acled_names_is_not_credited_to_acled():
         imported.events[columns], bundled[columns], check_dtype=False
     )  # time_precision is not mistaken for a time of day
     # the clock times are read too (as Almaty wall time: the importer knows no regional zones,
-    # the bundled reader does, see geo.io.bundled.with_times_of_day)
+    # the bundled reader does, see geo.record.events.with_times_of_day)
     timed = bundled["event_time"].notna()
     assert imported.events["event_datetime"].notna().tolist() == timed.tolist()
     dataset = geo.dataset_from_import(imported, geo.load_regions("2022-01"), name="bundled")

@@ -9,7 +9,7 @@ from geo.analysis.placing import place_events
 from geo.errors import QantarError
 from geo.io.finish import ImportResult
 from geo.io.importers import FORMATS, read_events
-from geo.io.regions import load_regions
+from geo.record.regions import load_regions
 from tests.paths import FIXTURES
 
 NAME = "fuzzed.dat"

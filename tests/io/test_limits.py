@@ -1,4 +1,4 @@
-"""Upload limits (geo.io.limits) and the capped import process (geo.io.uploads), one test per row of
+"""Upload limits (geo.io.limits) and the capped import process (geo.uploads), one test per row of
 issue 13's table. Every file is generated here and kept small: a bomb is a few KB whose archive
 headers claim a huge size, or a real file read under limits scaled down to it.
 """
@@ -19,7 +19,7 @@ from geo.errors import EventDataError, LimitError
 from geo.io import importers
 from geo.io.importers import read_events
 from geo.io.limits import MB, UPLOAD_LIMITS, ImportLimits
-from geo.io.uploads import read_upload
+from geo.uploads import read_upload
 from tests.paths import FIXTURES, ROOT
 
 GDELT2 = FIXTURES / "20220110153000.export.CSV"

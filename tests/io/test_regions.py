@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import Polygon, mapping
 
 from geo import RegionDataError, UnknownLayoutError, load_regions, repair_regions
-from geo.io.regions import layout_for_dates
+from geo.record.regions import layout_for_dates
 
 
 def write_layout(path, geometry, crs="urn:ogc:def:crs:OGC:1.3:CRS84"):

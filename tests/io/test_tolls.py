@@ -7,7 +7,7 @@ import pytest
 
 import geo
 from geo.errors import EventDataError
-from geo.io.tolls import TOLLS_CSV
+from geo.record.tolls import TOLLS_CSV
 from tests.paths import ROOT
 
 EVENTS_CSV = ROOT / "data" / "events" / "kz_jan2022_events.csv"

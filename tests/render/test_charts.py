@@ -10,8 +10,8 @@ import pytest
 
 from geo.analysis.spread import SpreadFit, spread_speed, units_affected_per_day
 from geo.errors import EventDataError
-from geo.io.bundled import load_bundled_events
-from geo.io.context import CONTEXT_CSV, load_context
+from geo.record.context import CONTEXT_CSV, load_context
+from geo.record.events import load_bundled_events
 from geo.render.charts import (
     SELECTION_NAME,
     fit_line,
@@ -597,7 +597,7 @@ def test_inlined_data_draws_the_same_rows_and_leaves_no_datasets(per_day_by_type
 def test_a_top_level_dataset_is_written_into_every_layer_that_inherits_it():
     """Streamlit turns a spec's top-level data into Arrow on every rerun, as it does `datasets`;
     layers that inherit it get the rows themselves, the same rows each."""
-    from geo.io.tolls import load_official_tolls, national_tolls
+    from geo.record.tolls import load_official_tolls, national_tolls
     from geo.render.charts import national_toll_chart
 
     spec = national_toll_chart(national_tolls(load_official_tolls())).to_dict()

@@ -171,8 +171,8 @@ def test_drawn_borders_keep_every_region_its_place_and_share_their_edges(layout)
     import shapely
     from shapely.geometry import shape
 
-    from geo.io.bundled import load_bundled_events
-    from geo.io.regions import load_regions
+    from geo.record.events import load_bundled_events
+    from geo.record.regions import load_regions
 
     regions = load_regions(layout)
     features = layers.region_features(regions)["features"]

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import ArgumentError, EventDataError, Problem
-from geo.io.bundled import read_text_csv
 from geo.paths import DATA_DIR
+from geo.record.tables import read_text_csv
 
 TOLLS_CSV = DATA_DIR / "events" / "kz_jan2022_official_tolls.csv"
 TOLL_COLUMNS = ("scope", "region_id", "period_start", "period_end", "deaths", "covers",
@@ -50,7 +50,7 @@ def load_official_tolls(
             path.name, f"missing column(s) {missing}; a tolls file needs {list(TOLL_COLUMNS)}"
         )
     if region_ids is None:
-        from geo.io.regions import load_regions
+        from geo.record.regions import load_regions
 
         region_ids = set(load_regions("2022-01")["region_id"])
     problems = _problems(raw, path.name, region_ids)

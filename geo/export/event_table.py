@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.errors import Problem
-from geo.io.dates import LOCAL_TZ, REGION_ZONES, local_datetime_text
+from geo.io.dates import local_datetime_text
+from geo.record.zones import zones_of
 
 EVENT_TABLE_COLUMNS = (
     "source_row",
@@ -56,7 +57,7 @@ def event_table(
 
 def _loaded_rows(placed: pd.DataFrame) -> pd.DataFrame:
     region = _text(placed, "region_id")
-    zones = region.map(lambda r: REGION_ZONES.get(r, LOCAL_TZ))
+    zones = zones_of(region)
     if "event_datetime" in placed:
         stamps = pd.to_datetime(placed["event_datetime"])
         local = local_datetime_text(stamps, zones)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import EventDataError, Problem
-from geo.io.bundled import read_text_csv
 from geo.paths import DATA_DIR
+from geo.record.tables import read_text_csv
 
 DISPUTES_CSV = DATA_DIR / "events" / "kz_jan2022_disputes.csv"
 DISPUTE_COLUMNS = ("event_id_cnty", "region_id", "field", "claimed_value", "claimed_by",

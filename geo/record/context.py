@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import ArgumentError, EventDataError, Problem
-from geo.io.bundled import read_text_csv
 from geo.paths import DATA_DIR
+from geo.record.tables import read_text_csv
 
 CONTEXT_CSV = DATA_DIR / "events" / "context.csv"
 CONTEXT_COLUMNS = ("label", "start_date", "end_date", "event_id_cnty", "end_event_id_cnty")
@@ -38,7 +38,7 @@ def load_context(
     path = Path(path)
     raw = _read(path)
     if events is None:
-        from geo.io.bundled import load_bundled_events
+        from geo.record.events import load_bundled_events
 
         events = load_bundled_events().events
     _check_events(events)

@@ -174,7 +174,7 @@ def _forkserver() -> multiprocessing.context.BaseContext:
     if _context is None:
         context = multiprocessing.get_context("forkserver")
         # pyogrio too: its GDAL library is mapped before any child's memory cap, not under it
-        context.set_forkserver_preload(["geo.io.uploads", "pyogrio"])
+        context.set_forkserver_preload(["geo.uploads", "pyogrio"])
         _context = context
     return _context
 

@@ -1,5 +1,5 @@
 """The bundled January 2022 record, and event tables already in the canonical form (see
-geo.io.schema), read and checked."""
+geo.schema), read and checked."""
 
 from __future__ import annotations
 
@@ -9,35 +9,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.errors import EventDataError, Problem
-from geo.io.schema import ValidatedEvents, validate_events
+from geo.errors import Problem
 from geo.paths import BUNDLED_EVENTS
+from geo.record.disputes import attach_disputes, load_disputes
+from geo.record.regions import load_regions
+from geo.record.tables import read_text_csv
+from geo.record.zones import NATIONAL_ZONE, REGION_ZONES
+from geo.schema import ValidatedEvents, validate_events
 
 TIME_COLUMNS = ("event_time", "event_time_precision")
 """Columns of the bundled record beyond ACLED's: the local clock time a source gives (HH:MM) and
 how exactly ("exact": the source gives that minute; "approximate": "about", or the time of a
 live report written as it happened). Both are empty when no source gives the hour."""
 TIME_PRECISIONS = ("exact", "approximate")
-NATIONAL_ZONE = "Asia/Almaty"
-"""The capital's zone (UTC+6 in January 2022): hourly frames of every place are in its time."""
-UNIT_ZONES = {
-    "Aktobe Region": "Asia/Aqtobe",
-    "Atyrau Region": "Asia/Atyrau",
-    "Kyzylorda Region": "Asia/Qyzylorda",
-    "Mangystau Region": "Asia/Aqtau",
-    "West Kazakhstan Region": "Asia/Oral",
-}
-"""First-level units whose clocks were at UTC+5 in January 2022 (the rest were at UTC+6): a time
-of day the sources give there is local, and is an hour earlier than the same moment in Almaty."""
 
 
 def load_bundled_events() -> ValidatedEvents:
     """The bundled January 2022 record, held to the strict schema (ACLED types only), with its
-    times of day (`with_times_of_day`) and what other sources claim (`geo.io.disputes`: the text
+    times of day (`with_times_of_day`) and what other sources claim (`geo.record.disputes`: the text
     columns `disputes` and `onset_disputes`)."""
-    from geo.io.disputes import attach_disputes, load_disputes
-    from geo.io.regions import load_regions
-
     bundled = load_events_csv(BUNDLED_EVENTS, strict_types=True)
     layout = load_regions("2022-01")
     disputes = load_disputes(bundled.events, set(layout["region_id"]))
@@ -93,16 +83,6 @@ def with_times_of_day(validated: ValidatedEvents, raw: pd.DataFrame) -> Validate
     return replace(validated, events=events, problems=(*validated.problems, *problems))
 
 
-def read_text_csv(path: Path) -> pd.DataFrame:
-    """A bundled-style CSV with every cell as text (empty cells missing), or a located error."""
-    try:
-        return pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""])
-    except FileNotFoundError as exc:
-        raise EventDataError.of_file(str(path), "file not found") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise EventDataError.of_file(path.name, f"not a readable CSV file: {exc}") from exc
-
-
 def _column(raw: pd.DataFrame, name: str) -> pd.Series:
     if name in raw.columns:
         return raw[name].str.strip().replace("", pd.NA)
@@ -126,7 +106,7 @@ def _moments(events: pd.DataFrame, time: pd.Series) -> pd.Series:
     local = pd.to_datetime(
         events["event_date"].dt.strftime("%Y-%m-%d") + " " + time, format="%Y-%m-%d %H:%M"
     )
-    zones = events.get("admin1", pd.Series(pd.NA, index=events.index)).map(UNIT_ZONES)
+    zones = events.get("admin1", pd.Series(pd.NA, index=events.index)).map(_unit_zones())
     zones = zones.fillna(NATIONAL_ZONE)
     moments = pd.Series(pd.NaT, index=events.index, dtype=f"datetime64[ns, {NATIONAL_ZONE}]")
     for zone in zones[local.notna()].unique():
@@ -135,3 +115,14 @@ def _moments(events: pd.DataFrame, time: pd.Series) -> pd.Series:
             local[chosen].dt.tz_localize(zone).dt.tz_convert(NATIONAL_ZONE).astype(moments.dtype)
         )
     return moments
+
+
+def _unit_zones() -> dict[str, str]:
+    """The zone of each first-level unit of January 2022 by its English name (the record's
+    `admin1`): a time of day the sources give there is that unit's local time."""
+    layout = load_regions("2022-01")
+    return {
+        name: REGION_ZONES[region]
+        for name, region in zip(layout["name_en"], layout["region_id"], strict=True)
+        if region in REGION_ZONES
+    }
