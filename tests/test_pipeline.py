@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import geo.pipeline
 from geo.analysis.aggregate import values_at
 from geo.errors import EventDataError
 from geo.io.acled import ACLED_ATTRIBUTION
@@ -19,6 +21,7 @@ from geo.pipeline import (
     load_dataset,
     read_counts,
     restrict_dataset,
+    view_dataset,
 )
 from geo.render.listings import frame_alt_text, region_events
 from geo.render.webmap import player_payload
@@ -166,3 +169,26 @@ def test_an_acled_file_is_credited_to_acled_with_the_date_of_access():
         == acled_attribution()
         == (f"{ACLED_ATTRIBUTION}, accessed {dt.date.today().isoformat()}")
     )
+
+
+def test_a_filtered_hourly_view_traces_the_spread_once(monkeypatch):
+    """One view (a filter, by hour) computes its onsets, tree and classes once, and they are the
+    ones the two steps give one after the other."""
+    dataset = load_dataset()
+    keep = (dataset.events["event_type"] == "Protests").to_numpy()
+    expected = by_hour(restrict_dataset(dataset, keep, label="filtered"))
+    calls = []
+    traced = geo.pipeline._spread_fields
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return traced(*args, **kwargs)
+
+    monkeypatch.setattr(geo.pipeline, "_spread_fields", counting)
+    view = view_dataset(dataset, keep=keep, step="hour")
+    assert len(calls) == 1
+    assert view.fingerprint == expected.fingerprint and view.step == "hour"
+    pd.testing.assert_frame_equal(view.counts, expected.counts)
+    pd.testing.assert_frame_equal(view.onsets, expected.onsets)
+    assert np.array_equal(view.frames, expected.frames)
+    assert view_dataset(dataset) is dataset

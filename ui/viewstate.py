@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
-from geo.analysis.aggregate import MODES, WINDOW_DAYS
+from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, MODES, WINDOW_DAYS
 from geo.render.style import METRICS
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
@@ -35,7 +35,8 @@ _LIST_FIELDS = ("types", "subtypes", "actors", "precision")
 class ViewState:
     date: dt.date
     mode: str = "cumulative"
-    window: int = 3
+    window: int = DEFAULT_WINDOW_DAYS
+    """k of "the last k days" (the URL's `window`; geo's functions call it window_days)."""
     metric: str = "events"
     arrows: bool = True
     tiles: bool = False

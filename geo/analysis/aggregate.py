@@ -14,12 +14,14 @@ MODES: tuple[Mode, ...] = ("daily", "cumulative", "window")
 FRAME_LENGTHS = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 """How long one frame of a view is: a day, or an hour when the data is stepped by hour."""
 WINDOW_DAYS = range(2, 15)
+DEFAULT_WINDOW_DAYS = 3
+"""The k of "the last k days" when nobody chose one."""
 """The k a "last k frames" view can be given (k = 1 would be the daily view): the dashboard
 offers these, and the map's player carries the window of each."""
 
 
 def frame_window(
-    date: pd.Timestamp, mode: Mode, window_days: int = 3, *, step: str = "day"
+    date: pd.Timestamp, mode: Mode, window_days: int = DEFAULT_WINDOW_DAYS, *, step: str = "day"
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last frame a view on `date` counts: that frame ("daily"), every frame up
     to it ("cumulative"), or the last k frames ("window"). Frames are days, or hours when
@@ -78,7 +80,7 @@ def values_at(
     counts: pd.DataFrame,
     date: pd.Timestamp,
     mode: Mode = "cumulative",
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     *,
     step: str = "day",
 ) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from geo.checks import plain_day, require_columns
 from geo.errors import ArgumentError
 
 UNREST_TYPES: tuple[str, ...] = ("Protests", "Riots", "Battles", "Violence against civilians")
@@ -70,15 +71,7 @@ class Origin:
     label: str = ""
 
     def __post_init__(self) -> None:
-        try:
-            day = pd.Timestamp(self.date)
-        except (TypeError, ValueError) as exc:
-            raise ArgumentError(f"Origin.date must be a date, got {self.date!r}") from exc
-        if pd.isna(day):
-            raise ArgumentError(f"Origin.date must be a date, got {self.date!r}")
-        if day.tz is not None:
-            day = day.tz_localize(None)
-        object.__setattr__(self, "date", day.normalize())
+        object.__setattr__(self, "date", plain_day(self.date, "Origin.date"))
         for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
             value = getattr(self, name)
             if not _is_number(value) or not -limit <= float(value) <= limit:
@@ -177,7 +170,7 @@ def default_origin(placed: pd.DataFrame, event_types: Iterable[str] | None = Non
     rows of ACLED geo_precision 1 (the exact place) are preferred to coarser ones.
     """
     types = _types_or_unrest(event_types, placed)
-    _check_columns(placed, "placed", ("event_date", "event_type", "latitude", "longitude"))
+    require_columns(placed, "placed", ("event_date", "event_type", "latitude", "longitude"))
     keep = placed["event_type"].isin(types).fillna(False).to_numpy(dtype=bool, copy=True)
     if "region_id" in placed:
         keep &= placed["region_id"].notna().to_numpy()
@@ -195,7 +188,7 @@ def default_origin(placed: pd.DataFrame, event_types: Iterable[str] | None = Non
 
 def origin_of_event(events: pd.DataFrame, event_id: str) -> Origin:
     """The Origin at one event, chosen by its `event_id_cnty` (e.g. to pin the start explicitly)."""
-    _check_columns(events, "events", ("event_id_cnty", "event_date", "latitude", "longitude"))
+    require_columns(events, "events", ("event_id_cnty", "event_date", "latitude", "longitude"))
     match = events[events["event_id_cnty"] == event_id]
     if match.empty:
         raise ArgumentError(f"event_id {event_id!r} is not an event_id_cnty of events")
@@ -215,7 +208,7 @@ def spread_speed(onset_table: pd.DataFrame) -> SpreadFit:
     Ordinary least squares of degree 1 (`numpy.polyfit`); units without a distance (no
     coordinates) are left out. r_squared is NaN when all distances are equal.
     """
-    _check_columns(onset_table, "onset_table", ("region_id", "days_since_origin", "distance_km"))
+    require_columns(onset_table, "onset_table", ("region_id", "days_since_origin", "distance_km"))
     points = _fit_points(onset_table)
     x = points["days_since_origin"].to_numpy(dtype="float64")
     y = points["distance_km"].to_numpy(dtype="float64")
@@ -247,7 +240,7 @@ def adjacency(
     so that a city enclaved in a region (a hole in it, or drawn on top of it) shares its whole
     perimeter with the region. Columns region_id_a < region_id_b, shared_border_km; sorted.
     """
-    _check_columns(regions, "regions", ("region_id", "geometry"))
+    require_columns(regions, "regions", ("region_id", "geometry"))
     if not _is_number(tolerance_deg) or not 0 <= tolerance_deg < 1:
         raise ArgumentError(
             f"tolerance_deg must be a number in [0, 1) degrees, got {tolerance_deg!r}"
@@ -321,7 +314,7 @@ def spread_tree(onset_table: pd.DataFrame) -> pd.DataFrame:
     in `onset_table` order: region_id, parent_region_id, onset_date, parent_onset_date,
     distance_km, from_latitude, from_longitude (the parent's point), to_latitude, to_longitude.
     """
-    _check_columns(onset_table, "onset_table", _ONSET_COLUMNS)
+    require_columns(onset_table, "onset_table", _ONSET_COLUMNS)
     affected = onset_table[onset_table["onset_date"].notna()].reset_index(drop=True)
     lat = affected["first_latitude"].to_numpy(dtype="float64", na_value=np.nan)
     lon = affected["first_longitude"].to_numpy(dtype="float64", na_value=np.nan)
@@ -351,7 +344,7 @@ def units_affected_per_day(onset_table: pd.DataFrame) -> pd.DataFrame:
     Columns date, new_units, cumulative_units, new_unit_names (", "-joined, in table order;
     empty on days with no new unit).
     """
-    _check_columns(onset_table, "onset_table", ("unit", "onset_date"))
+    require_columns(onset_table, "onset_table", ("unit", "onset_date"))
     affected = onset_table[onset_table["onset_date"].notna()]
     if affected.empty:
         return pd.DataFrame(
@@ -402,19 +395,9 @@ def _check_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
     return types
 
 
-def _check_columns(frame: pd.DataFrame, name: str, required: Iterable[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ArgumentError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ArgumentError(
-            f"{name} is missing column(s) {missing}; it has {list(frame.columns)[:20]}"
-        )
-
-
 def _check_placed(placed: pd.DataFrame, regions: gpd.GeoDataFrame) -> None:
-    _check_columns(placed, "placed", _PLACED_COLUMNS)
-    _check_columns(regions, "regions", ("region_id", "name_en", "geometry"))
+    require_columns(placed, "placed", _PLACED_COLUMNS)
+    require_columns(regions, "regions", ("region_id", "name_en", "geometry"))
     known = set(regions["region_id"])
     used = placed["region_id"].dropna().unique()
     unknown = sorted(str(r) for r in used if r not in known)
@@ -630,7 +613,7 @@ def _edge_frame(
 
 
 def _neighbour_matrix(edges: pd.DataFrame, region_ids: np.ndarray) -> np.ndarray:
-    _check_columns(edges, "edges", ("region_id_a", "region_id_b"))
+    require_columns(edges, "edges", ("region_id_a", "region_id_b"))
     position = {rid: i for i, rid in enumerate(region_ids)}
     ends = pd.concat([edges["region_id_a"], edges["region_id_b"]]).dropna().unique()
     unknown = sorted(str(r) for r in ends if r not in position)

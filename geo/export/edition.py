@@ -36,6 +36,7 @@ from geo.export.tables import credit_lines
 from geo.pipeline import Dataset
 from geo.render import story_charts, webmap
 from geo.render.webmap import PlayerState
+from geo.schema import is_web_link
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FILES = ("index.html", "map.html", "vega.js")
@@ -203,7 +204,4 @@ def _sources(events: pd.DataFrame) -> list[str]:
 
 def _web_link(value) -> str:
     """`value` if it is an http(s) URL, else "" (no javascript:, data: or relative links)."""
-    if not isinstance(value, str):
-        return ""
-    value = value.strip()
-    return value if value.lower().startswith(("https://", "http://")) and " " not in value else ""
+    return value.strip() if is_web_link(value) else ""

@@ -24,19 +24,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis.aggregate import MODES, frame_window, values_at
+from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, MODES, frame_window, values_at
+from geo.checks import plain_day
 from geo.errors import ExportError
 from geo.export.tables import check_columns, check_counts, credit_lines
 from geo.record.regions import CRS, check_regions
 from geo.render.style import (
     BASEMAP_EDGE,
     BASEMAP_FILL,
+    CAPTION_INK,
     CLASS_COLOURS,
     COUNT_METRICS,
     EVENT_TYPE_COLOURS,
+    FRAME_EDGE,
+    GUIDE_INK,
+    INK,
     METRIC_NAMES,
     OTHER_TYPE_COLOUR,
+    PAPER,
     REGION_EDGE,
+    SWATCH_EDGE,
+    TEXT_INK,
     WATER_COLOUR,
     ZERO_COLOUR,
     Bins,
@@ -52,12 +60,12 @@ if TYPE_CHECKING:
 WIDTH_RANGE_PX = (320, 4000)
 
 _PALETTE_COLOURS = (
-    "#ffffff",
-    "#000000",
-    "#333333",
-    "#444444",
-    "#777777",
-    "#bbbbbb",
+    PAPER,
+    INK,
+    TEXT_INK,
+    CAPTION_INK,
+    SWATCH_EDGE,
+    FRAME_EDGE,
     REGION_EDGE,
     BASEMAP_FILL,
     BASEMAP_EDGE,
@@ -80,7 +88,7 @@ def frame_png(
     *,
     mode: str = "cumulative",
     metric: str = "events",
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     basemap: gpd.GeoDataFrame | None = None,
     attribution: str | None = None,
     width_px: int = 1200,
@@ -108,7 +116,7 @@ def spread_gif(
     *,
     mode: str = "cumulative",
     metric: str = "events",
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     basemap: gpd.GeoDataFrame | None = None,
     attribution: str | None = None,
     seconds_per_frame: float = 0.8,
@@ -134,7 +142,7 @@ def spread_mp4(
     *,
     mode: str = "cumulative",
     metric: str = "events",
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     basemap: gpd.GeoDataFrame | None = None,
     attribution: str | None = None,
     seconds_per_frame: float = 0.8,
@@ -206,14 +214,7 @@ class _Scene:
         self._build(regions, basemap, credit_lines(attribution), width_px)
 
     def day(self, date: object, name: str) -> pd.Timestamp:
-        try:
-            day = pd.Timestamp(date)
-        except (TypeError, ValueError) as exc:
-            raise ExportError(f"{name} must be a date, got {date!r}") from exc
-        if pd.isna(day):
-            raise ExportError(f"{name} must be a date, got {date!r}")
-        day = day.tz_localize(None) if day.tz is not None else day
-        day = day.normalize()
+        day = plain_day(date, name, error=ExportError)
         first, last = self.days[0], self.days[-1]
         if not first <= day <= last:
             raise ExportError(
@@ -305,7 +306,7 @@ class _Scene:
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
-            spine.set_edgecolor("#bbbbbb")
+            spine.set_edgecolor(FRAME_EDGE)
             spine.set_linewidth(0.6)
 
     @staticmethod
@@ -337,13 +338,13 @@ class _Scene:
             0.012, y(0.15), "", fontsize=15, weight="bold", va="top", parse_math=False
         )
         self.subtitle = self.figure.text(
-            0.012, y(0.48), "", fontsize=10.5, va="top", color="#333333", parse_math=False
+            0.012, y(0.48), "", fontsize=10.5, va="top", color=TEXT_INK, parse_math=False
         )
         self.legend_title = self.figure.text(
             0.012, (legend + foot - 0.08) / height, "", fontsize=9.5, va="top", parse_math=False
         )
         classes = [
-            Patch(facecolor=colour, edgecolor="#777777", linewidth=0.6)
+            Patch(facecolor=colour, edgecolor=SWATCH_EDGE, linewidth=0.6)
             for colour, _ in self.bins.labels()
         ]
         self.class_legend = self.figure.legend(
@@ -362,7 +363,7 @@ class _Scene:
             for colour in EVENT_TYPE_COLOURS.values()
         ]
         ring = Line2D(
-            [], [], marker="o", linestyle="", markerfacecolor="none", color="#555555", markersize=7
+            [], [], marker="o", linestyle="", markerfacecolor="none", color=GUIDE_INK, markersize=7
         )
         self.figure.legend(
             [*kinds, ring],
@@ -381,7 +382,7 @@ class _Scene:
                 (foot - 0.1 - 0.17 * i) / height,
                 line,
                 fontsize=8,
-                color="#444444",
+                color=CAPTION_INK,
                 va="top",
                 parse_math=False,
             )

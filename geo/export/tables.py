@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.analysis.spread import Origin
+from geo.checks import require_columns
 from geo.errors import ExportError
 from geo.record.regions import check_regions
 from geo.record.tolls import regional_tolls_known_by
@@ -160,13 +161,7 @@ def region_days_geojson(
 
 def check_columns(frame: pd.DataFrame, name: str, required: Sequence[str]) -> None:
     """`frame` is a DataFrame with the `required` columns (ExportError naming those missing)."""
-    if not isinstance(frame, pd.DataFrame):
-        raise ExportError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ExportError(
-            f"{name} is missing column(s) {missing}; it has {list(frame.columns)[:20]}"
-        )
+    require_columns(frame, name, required, error=ExportError)
 
 
 def check_counts(counts: pd.DataFrame, regions: gpd.GeoDataFrame) -> None:

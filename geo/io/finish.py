@@ -23,7 +23,7 @@ from geo.io.duplicates import collapse_duplicates, no_duplicates
 from geo.io.raw import RawEvents
 from geo.record.countries import country_codes
 from geo.record.zones import NATIONAL_ZONE
-from geo.schema import CANONICAL_COLUMNS, missing_text, validate_events
+from geo.schema import CANONICAL_COLUMNS, PRECISION_CODES, missing_text, validate_events
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,8 @@ _NUMERIC_COLUMNS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "latitude": lambda x: np.abs(x) <= 90,
     "longitude": lambda x: np.abs(x) <= 180,
     "fatalities": lambda x: (x >= 0) & (x % 1 == 0),
-    "time_precision": lambda x: np.isin(x, (1, 2, 3)),
-    "geo_precision": lambda x: np.isin(x, (1, 2, 3)),
+    "time_precision": lambda x: np.isin(x, PRECISION_CODES),
+    "geo_precision": lambda x: np.isin(x, PRECISION_CODES),
 }
 """Numeric columns and what geo.schema accepts in them."""
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import ArgumentError, EventDataError, Problem
+from geo.checks import require_columns
+from geo.errors import EventDataError, Problem
 from geo.paths import DATA_DIR
 from geo.record.tables import read_text_csv
 
@@ -58,17 +59,14 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _check_events(events: pd.DataFrame) -> None:
-    if not isinstance(events, pd.DataFrame):
-        raise ArgumentError(
-            f"events must be a pandas DataFrame or None, got {type(events).__name__}"
-        )
     needed = ("event_id_cnty", "event_date", "source_url")
-    missing = [c for c in needed if c not in events.columns]
-    if missing:
-        raise ArgumentError(
-            f"events is missing column(s) {missing} (needs {list(needed)}); "
-            "pass a canonical events frame such as geo.load_bundled_events().events"
-        )
+    require_columns(
+        events,
+        "events",
+        needed,
+        hint=f"it needs {list(needed)}: pass a canonical events frame such as "
+        "geo.load_bundled_events().events",
+    )
 
 
 def _parse(raw: pd.DataFrame, file: str) -> pd.DataFrame:

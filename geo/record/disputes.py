@@ -17,6 +17,7 @@ import pandas as pd
 from geo.errors import EventDataError, Problem
 from geo.paths import DATA_DIR
 from geo.record.tables import read_text_csv
+from geo.schema import is_web_link
 
 DISPUTES_CSV = DATA_DIR / "events" / "kz_jan2022_disputes.csv"
 DISPUTE_COLUMNS = ("event_id_cnty", "region_id", "field", "claimed_value", "claimed_by",
@@ -141,9 +142,6 @@ def _problems(raw: pd.DataFrame, file: str, event_ids: set, region_ids: set[str]
         if expected and not pd.isna(value) and _unparsed(value, expected[0]):
             bad(index, "claimed_value", expected[1])
         urls = "" if pd.isna(row["source_url"]) else row["source_url"]
-        if urls and not all(
-            u.strip().startswith(("http://", "https://")) and " " not in u.strip()
-            for u in urls.split(" | ")
-        ):
+        if urls and not all(is_web_link(u) for u in urls.split(" | ")):
             bad(index, "source_url", "expected http(s) URLs separated by ' | '")
     return problems

@@ -17,6 +17,7 @@ import pandas as pd
 from geo.errors import ArgumentError, EventDataError, Problem
 from geo.paths import DATA_DIR
 from geo.record.tables import read_text_csv
+from geo.schema import is_web_link
 
 TOLLS_CSV = DATA_DIR / "events" / "kz_jan2022_official_tolls.csv"
 TOLL_COLUMNS = ("scope", "region_id", "period_start", "period_end", "deaths", "covers",
@@ -126,8 +127,7 @@ def _date(value) -> pd.Timestamp:
 
 
 def _urls_ok(value: str) -> bool:
-    urls = [u.strip() for u in value.split(" | ")]
-    return all(u.startswith(("http://", "https://")) and " " not in u for u in urls)
+    return all(is_web_link(u) for u in value.split(" | "))
 
 
 def _parsed(raw: pd.DataFrame) -> pd.DataFrame:

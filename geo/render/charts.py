@@ -22,17 +22,25 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.spread import Origin, SpreadFit
+from geo.checks import plain_day, plain_days, require_columns
 from geo.errors import ArgumentError
-from geo.render.style import OTHER_TYPE_COLOUR
+from geo.render.style import (
+    AFFECTED_UNIT_COLOUR,
+    DEATHS_COLOUR,
+    EARLIER_UNITS_COLOUR,
+    GUIDE_INK,
+    INK,
+    LABEL_INK,
+    NEW_UNITS_COLOUR,
+    OTHER_TYPE_COLOUR,
+    TEXT_INK,
+    WINDOW_FILL,
+)
 
 SELECTION_NAME = "day"
 """Name of the timeline's point selection: Streamlit returns it under this key."""
 DAY_SHOWN = "Day shown"
 """Description of the bold rule at the day shown (and its tooltip's title)."""
-WINDOW_FILL = "#888888"
-DEATHS_COLOUR = "#000000"
-NEW_UNITS_COLOUR = "#D55E00"
-EARLIER_UNITS_COLOUR = "#BBBBBB"
 LABEL_ROW_PX = 13
 """Vertical distance between two rows of milestone labels above the timeline."""
 _CHAR_PX = 5.6
@@ -124,7 +132,7 @@ def with_day_shown(spec: dict, current_date) -> dict:
     cache the spec per dataset and move only the day. The day must lie on the chart's time scale
     (a chart drawn without a day spans its data, its milestones and `days`).
     """
-    day = _day_or_raise(current_date, "current_date")
+    day = plain_day(current_date, "current_date")
     x = _time_encoding(spec)
     first, end = (
         pd.Timestamp(year=d["year"], month=d["month"], day=d["date"]) for d in x["scale"]["domain"]
@@ -137,7 +145,7 @@ def with_day_shown(spec: dict, current_date) -> dict:
     name = "data-" + hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:32]
     rule = {
         "data": {"name": name},
-        "mark": {"type": "rule", "color": "#000000", "description": DAY_SHOWN, "strokeWidth": 3},
+        "mark": {"type": "rule", "color": INK, "description": DAY_SHOWN, "strokeWidth": 3},
         "encoding": {
             "tooltip": [{"field": "day_text", "title": DAY_SHOWN, "type": "nominal"}],
             "x": {**x, "field": "at", "type": "temporal", "title": "Date"},
@@ -200,7 +208,7 @@ def units_affected_chart(
     `per_day` is `geo.analysis.spread.units_affected_per_day(onset_table)`: date, new_units,
     cumulative_units, new_unit_names. The tooltip names the units newly affected that day.
     """
-    _check_columns(per_day, "per_day", ("date", "new_units", "cumulative_units", "new_unit_names"))
+    require_columns(per_day, "per_day", ("date", "new_units", "cumulative_units", "new_unit_names"))
     first, last = _day_span([per_day["date"]], None, current_date, days)
     frame = _units_frame(per_day, last)
     x_scale = _x_scale(first, last)
@@ -284,7 +292,7 @@ def onset_distance_chart(
     is drawn over the days of the points; a fit with NaN slope draws no line and the title says
     why.
     """
-    _check_columns(
+    require_columns(
         onset_table,
         "onset_table",
         ("unit", "onset_date", "first_place", "days_since_origin", "distance_km"),
@@ -306,12 +314,12 @@ def onset_distance_chart(
     ]
     scatter = (
         alt.Chart(points)
-        .mark_point(filled=True, size=60, color="#0072B2", description="Affected unit")
+        .mark_point(filled=True, size=60, color=AFFECTED_UNIT_COLOUR, description="Affected unit")
         .encode(x=x, y=y, tooltip=tooltip)
     )
     names = (
         alt.Chart(_dodged(points, height))
-        .mark_text(align="left", dx=7, fontSize=10, color="#333333")
+        .mark_text(align="left", dx=7, fontSize=10, color=TEXT_INK)
         .encode(x=x, y=alt.Y("label_km:Q"), text="unit:N", tooltip=tooltip)
     )
     layers = [scatter, names, *_fit_layers(fit, points, x, y)]
@@ -341,7 +349,7 @@ def national_toll_chart(national: pd.DataFrame, *, width: int = 720, height: int
     statements about the whole unrest, drawn on their own axis of announcement dates, so they
     cannot be read as the deaths that individual events report (`timeline_chart`'s ◆).
     """
-    _check_columns(national, "national", ["deaths", "given_by", "given_on"])
+    require_columns(national, "national", ["deaths", "given_by", "given_on"])
     dated = national.dropna(subset=["given_on"]).sort_values("given_on")
     undated = national[national["given_on"].isna()]
     points = pd.DataFrame(
@@ -407,13 +415,13 @@ class _ContextMarks:
 
 
 def _bar_frame(per_day_by_type: pd.DataFrame, type_colours: Mapping[str, str]) -> pd.DataFrame:
-    _check_columns(per_day_by_type, "per_day_by_type", ("date", "event_type", "events"))
+    require_columns(per_day_by_type, "per_day_by_type", ("date", "event_type", "events"))
     known = list(type_colours)
     types = per_day_by_type["event_type"].astype("string")
     order = {name: i for i, name in enumerate(known)}
     return pd.DataFrame(
         {
-            "date": _days(per_day_by_type["date"], "per_day_by_type", "date"),
+            "date": plain_days(per_day_by_type["date"], "per_day_by_type", "date"),
             "event_type": types.astype(object).to_numpy(),
             "events": per_day_by_type["events"].astype("int64").to_numpy(),
             "type_order": [order.get(t, len(known)) for t in types],
@@ -424,12 +432,12 @@ def _bar_frame(per_day_by_type: pd.DataFrame, type_colours: Mapping[str, str]) -
 def _deaths_frame(fatalities_per_day: pd.DataFrame | None) -> pd.DataFrame:
     if fatalities_per_day is None:
         return pd.DataFrame({"date": pd.Series([], dtype="datetime64[ns]"), "fatalities": []})
-    _check_columns(fatalities_per_day, "fatalities_per_day", ("date", "fatalities"))
+    require_columns(fatalities_per_day, "fatalities_per_day", ("date", "fatalities"))
     deaths = pd.to_numeric(fatalities_per_day["fatalities"], errors="coerce").fillna(0)
     reported = deaths.to_numpy() > 0
     return pd.DataFrame(
         {
-            "date": _days(fatalities_per_day["date"], "fatalities_per_day", "date")[reported],
+            "date": plain_days(fatalities_per_day["date"], "fatalities_per_day", "date")[reported],
             "fatalities": deaths.to_numpy()[reported].astype("int64"),
         }
     )
@@ -439,7 +447,7 @@ def _day_span(
     dates: list[pd.Series], context: pd.DataFrame | None, current_date, days: tuple | None
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     if days is not None:
-        first, last = (_day_or_raise(d, "days") for d in days)
+        first, last = (plain_day(d, "days") for d in days)
         if last < first:
             raise ArgumentError(f"days must be (first, last) with last >= first, got {days!r}")
         return first, last
@@ -447,7 +455,7 @@ def _day_span(
     if context is not None and len(context):
         found += list(context["start_date"].dropna()) + list(context["end_date"].dropna())
     if current_date is not None:
-        found.append(_day_or_raise(current_date, "current_date"))
+        found.append(plain_day(current_date, "current_date"))
     if not found:
         today = pd.Timestamp("2022-01-02")
         return today, today
@@ -533,7 +541,7 @@ def _context_frames(
     )
     if context is None or context.empty:
         return _ContextMarks(empty, empty, empty)
-    _check_columns(context, "context", ("label", "start_date", "end_date", "source_url"))
+    require_columns(context, "context", ("label", "start_date", "end_date", "source_url"))
     shown = context[
         (context["start_date"] <= last)
         & (context["end_date"].fillna(context["start_date"]) >= first)
@@ -636,7 +644,7 @@ def _window_layers(windows: pd.DataFrame, x_scale: alt.Scale, height: int) -> li
     )
     bracket = (
         alt.Chart()
-        .mark_rule(color="#555555", strokeWidth=1.5, description="Period bracket")
+        .mark_rule(color=GUIDE_INK, strokeWidth=1.5, description="Period bracket")
         .encode(
             x=_at_x("start", x_scale),
             x2="end:T",
@@ -646,7 +654,7 @@ def _window_layers(windows: pd.DataFrame, x_scale: alt.Scale, height: int) -> li
     )
     ends = (
         alt.Chart(frame)
-        .mark_rule(color="#555555", strokeWidth=1, strokeDash=[2, 2], description="Period start")
+        .mark_rule(color=GUIDE_INK, strokeWidth=1, strokeDash=[2, 2], description="Period start")
         .encode(
             x=_at_x("start", x_scale),
             y=alt.Y("label_y:Q", scale=None),
@@ -666,7 +674,7 @@ def _milestone_layers(
     if not points.empty:
         rules = (
             alt.Chart(points.drop(columns=["start_ts", "end_ts"]))
-            .mark_rule(color="#555555", strokeWidth=1, description="Milestone")
+            .mark_rule(color=GUIDE_INK, strokeWidth=1, description="Milestone")
             .encode(
                 x=_at_x("at", x_scale),
                 y=alt.Y("label_y:Q", scale=None),
@@ -690,7 +698,7 @@ def _milestone_layers(
             )
             style = {"align": align, "dx": dx, "baseline": "bottom", "fontSize": 10, "dy": -1}
             halo = base.mark_text(**style, stroke="white", strokeWidth=3, strokeOpacity=0.9)
-            text = base.mark_text(**style, color="#222222")
+            text = base.mark_text(**style, color=LABEL_INK)
             layers.append(alt.layer(halo, text, data=chosen))  # the halo and text share rows
     return layers
 
@@ -698,13 +706,13 @@ def _milestone_layers(
 def _current_day_layers(current_date, x_scale: alt.Scale) -> list[alt.Chart]:
     if current_date is None:
         return []
-    day = _day_or_raise(current_date, "current_date")
+    day = plain_day(current_date, "current_date")
     frame = pd.DataFrame(
         {"at": [_iso_z_one(day + _NOON)], "date": [f"{day:%Y-%m-%d}"], "day_text": _long_day(day)}
     )
     rule = (
         alt.Chart(frame)
-        .mark_rule(color="#000000", strokeWidth=3, description=DAY_SHOWN)
+        .mark_rule(color=INK, strokeWidth=3, description=DAY_SHOWN)
         .encode(x=_at_x("at", x_scale), tooltip=[alt.Tooltip("day_text:N", title=DAY_SHOWN)])
     )
     return [rule]
@@ -713,7 +721,7 @@ def _current_day_layers(current_date, x_scale: alt.Scale) -> list[alt.Chart]:
 def _day_shown_sentence(current_date) -> str:
     if current_date is None:
         return ""
-    return f" The day shown is {_long_day(_day_or_raise(current_date, 'current_date'))}."
+    return f" The day shown is {_long_day(plain_day(current_date, 'current_date'))}."
 
 
 def _time_encoding(spec: dict) -> dict:
@@ -778,7 +786,7 @@ def _units_frame(per_day: pd.DataFrame, last: pd.Timestamp) -> pd.DataFrame:
     names = per_day["new_unit_names"].astype("string").fillna("").astype(str).to_numpy()
     frame = pd.DataFrame(
         {
-            "date": _days(per_day["date"], "per_day", "date"),
+            "date": plain_days(per_day["date"], "per_day", "date"),
             "new_units": new,
             "cumulative_units": per_day["cumulative_units"].astype("int64").to_numpy(),
             "new_unit_names": [n if n else "none" for n in names],
@@ -791,7 +799,7 @@ def _units_frame(per_day: pd.DataFrame, last: pd.Timestamp) -> pd.DataFrame:
 def _carried_to(per_day: pd.DataFrame, last: pd.Timestamp) -> pd.DataFrame:
     if per_day.empty:
         return per_day
-    dates = _days(per_day["date"], "per_day", "date")
+    dates = plain_days(per_day["date"], "per_day", "date")
     extra = pd.date_range(dates.max() + _DAY, last, freq="D")
     if extra.empty:
         return per_day
@@ -851,7 +859,7 @@ def _fit_layers(fit, points: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart
     line["fit"] = f"fit: {_km_per_day(fit.km_per_day)} km per day"
     drawn = (
         alt.Chart(line)
-        .mark_line(color="#000000", strokeDash=[6, 4], strokeWidth=1.5, description="Fitted line")
+        .mark_line(color=INK, strokeDash=[6, 4], strokeWidth=1.5, description="Fitted line")
         .encode(x=x, y=y, tooltip=[alt.Tooltip("fit:N", title="Least-squares line")])
     )
     return [drawn]
@@ -927,36 +935,6 @@ def _parse_day(value: object) -> pd.Timestamp | None:
 
 
 # --- small helpers -----------------------------------------------------------------------------
-
-
-def _check_columns(frame: pd.DataFrame, name: str, required: Sequence[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ArgumentError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ArgumentError(f"{name} is missing column(s) {missing}; it has {list(frame.columns)}")
-
-
-def _days(values: pd.Series, name: str, column: str) -> pd.Series:
-    try:
-        days = pd.to_datetime(values)
-    except (ValueError, TypeError) as exc:
-        raise ArgumentError(f"{name} column {column!r} must hold dates: {exc}") from exc
-    if getattr(days.dt, "tz", None) is not None:
-        days = days.dt.tz_convert("UTC").dt.tz_localize(None)
-    return days.dt.normalize().reset_index(drop=True)
-
-
-def _day_or_raise(value, name: str) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise ArgumentError(f"{name} must be a date, got {value!r}") from exc
-    if pd.isna(day):
-        raise ArgumentError(f"{name} must be a date, got {value!r}")
-    if day.tz is not None:
-        day = day.tz_localize(None)
-    return day.normalize()
 
 
 def _with_day_text(frame: pd.DataFrame) -> pd.DataFrame:

