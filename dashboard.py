@@ -72,7 +72,7 @@ CACHE_BOUNDS = {"max_entries": 8, "ttl": 3600}  # seconds; "1h" is parsed on eve
 20,000-event upload's map is ~5 MB, and useful only to its reader (BENCHMARKS.md, "Memory")."""
 # The caches hold values shared by every reader and handed out as they are (`cache_resource`),
 # not unpickled copies (`cache_data` copies a 343 KB map on every rerun): nothing here changes a
-# cached value; derived values are new objects (`with_day_shown`, `restrict_dataset`, ...).
+# cached value; derived values are new objects (`with_day_shown`, `view_dataset`, ...).
 MAP_HEIGHT = 600
 FRAME_DISPLAY = {"day": "DD MMM YYYY", "hour": "DD MMM YYYY HH:00"}
 """How a date column shows a frame's time: days, or hours when stepping by hour."""
