@@ -4,6 +4,7 @@ geo.schema), read and checked."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -117,9 +118,11 @@ def _moments(events: pd.DataFrame, time: pd.Series) -> pd.Series:
     return moments
 
 
+@cache
 def _unit_zones() -> dict[str, str]:
     """The zone of each first-level unit of January 2022 by its English name (the record's
-    `admin1`): a time of day the sources give there is that unit's local time."""
+    `admin1`): a time of day the sources give there is that unit's local time. Read from the
+    layout once per process, not on every load."""
     layout = load_regions("2022-01")
     return {
         name: REGION_ZONES[region]
