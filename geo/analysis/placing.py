@@ -22,6 +22,7 @@ Nothing is dropped silently: every row that cannot be placed is returned in `unp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.analysis.join import DEFAULT_TOLERANCE_KM, JOIN_METHODS, assign_regions
 from geo.analysis.scope import (
     countries_at,
     is_outside,
@@ -90,10 +91,17 @@ def place_events(
         regions = load_regions(layout)
         notes.append(f"boundary layout {layout!r} chosen from the event dates")
     frame = _with_coordinates(events.reset_index(drop=True))
-    placed = _by_coordinates(frame, regions, tolerance_km, notes)
-    placed = _by_names(placed, regions, tolerance_km, notes)
-    placed = _country_level(placed, notes)
-    placed = _outside_kazakhstan(placed, notes)
+    # Scope first: a row whose file names another country is not placed, whatever its point
+    # or names, so none of the per-point work below is spent on it.
+    in_scope = ~is_outside(frame["country"])
+    reasons = _Reasons(len(frame))
+    abroad = np.flatnonzero(~in_scope)
+    reasons.set(abroad, frame["country"].to_numpy(dtype=object)[abroad], outside_reason)
+    placed = _by_coordinates(frame, regions, tolerance_km, notes, in_scope, reasons)
+    placed["unplaced_reason"] = reasons.labels()
+    placed = _by_names(placed, regions, tolerance_km, notes, in_scope)
+    placed = _country_level(placed, notes, in_scope)
+    _note_outside(placed, notes)
     unplaced = placed[placed["region_id"].isna()]
     counts = placed["place_method"].value_counts()
     notes.insert(
@@ -118,148 +126,195 @@ def _with_coordinates(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_coordinates(
-    frame: pd.DataFrame, regions: gpd.GeoDataFrame, tolerance_km: float, notes: list[str]
+    frame: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    tolerance_km: float,
+    notes: list[str],
+    in_scope: np.ndarray,
+    reasons: _Reasons,
 ) -> pd.DataFrame:
-    joined = assign_regions(frame, regions, tolerance_km=tolerance_km)
-    has_xy = np.isfinite(joined["latitude"].to_numpy()) & np.isfinite(joined["longitude"])
-    placed = joined["region_id"].notna().to_numpy()
-    method = np.where(placed, _COORDINATES, _UNPLACED).astype(np.int8)  # PLACE_METHODS positions
-    reasons = [""]
-    reason = np.zeros(len(joined), dtype=np.int64)  # positions in `reasons`
+    """Places the rows in scope by their points. Rows out of scope (their file names another
+    country) are not looked at: the region join, the border tests and the swap test cost per
+    point, and a day of GDELT is 97% abroad."""
+    lat = frame["latitude"].to_numpy(dtype="float64", copy=True)
+    lon = frame["longitude"].to_numpy(dtype="float64", copy=True)
+    has_xy = np.isfinite(lat) & np.isfinite(lon) & in_scope
+    look = np.flatnonzero(has_xy)
+    found = assign_regions(
+        pd.DataFrame({"latitude": lat[look], "longitude": lon[look]}),
+        regions,
+        tolerance_km=tolerance_km,
+    )
+    index = np.full(len(frame), -1, dtype=np.int64)
+    index[look] = found["region_id"].cat.codes.to_numpy()
+    join = np.zeros(len(frame), dtype=np.int8)  # positions in JOIN_METHODS
+    join[look] = found["join_method"].cat.codes.to_numpy()
+    distance = np.full(len(frame), np.nan)
+    distance[look] = found["join_distance_km"].to_numpy()
+    country = frame["country"].fillna("").to_numpy(dtype=object, copy=True)
+    method = np.where(index >= 0, _COORDINATES, _UNPLACED).astype(np.int8)  # PLACE_METHODS
+
+    def unplace(rows: np.ndarray) -> None:
+        index[rows], join[rows], distance[rows], method[rows] = (
+            -1,
+            _JOIN_UNPLACED,
+            np.nan,
+            _UNPLACED,
+        )
 
     # A point in a neighbouring country is abroad, not just off a border, unless its file says
     # it is in Kazakhstan (then the border is off by its width: Khorgos, on the Chinese border).
-    said_kazakh = (joined["country"] == KAZAKHSTAN).fillna(False).to_numpy(dtype=bool)
-    near = _nearest(joined)
-    in_country = _in_neighbouring_country(joined, has_xy & ~placed)
-    abroad = {r: c for r, c in in_country.items() if not said_kazakh[r]}
-    abroad.update(_in_neighbouring_country(joined, has_xy & near & ~said_kazakh))
-    abroad.update(_in_neighbouring_country(joined, has_xy & placed & ~near & ~said_kazakh, regions))
-    for row, code in abroad.items():
-        reason[row] = len(reasons)
-        reasons.append(outside_reason(code, f"the point lies in {country_name(code)}"))
-    positions = np.array(sorted(abroad), dtype=np.int64)
-    if positions.size:
-        rows = joined.index[positions]
-        joined.loc[rows, ["region_id", "region"]] = pd.NA
-        joined.loc[rows, "join_method"] = "unplaced"
-        joined.loc[rows, "join_distance_km"] = np.nan
-        unknown = joined["country"].iloc[positions].isna().to_numpy()
-        found = np.array([abroad[p] for p in positions], dtype=object)
-        joined.loc[rows[unknown], "country"] = found[unknown]
-        method[positions] = _UNPLACED
-        placed = joined["region_id"].notna().to_numpy()
+    said_kazakh = country == KAZAKHSTAN
+    near = join == _JOIN_NEAREST
+    placed = index >= 0
+    in_country = _countries(lat, lon, has_xy & ~placed)
+    abroad = np.where(said_kazakh, "", in_country)
+    abroad = _countries(lat, lon, has_xy & near & ~said_kazakh, abroad)
+    abroad = _countries(lat, lon, has_xy & placed & ~near & ~said_kazakh, abroad, regions)
+    rows = np.flatnonzero(abroad != "")
+    unplace(rows)
+    reasons.set(
+        rows, abroad[rows], lambda c: outside_reason(c, f"the point lies in {country_name(c)}")
+    )
+    country[rows] = np.where(country[rows] == "", abroad[rows], country[rows])
     # Off a border, the tolerance gives a point to the nearest unit only when no neighbouring
     # country is nearer (Tokmok, Kyrgyzstan: 0.5 km from its border, 1.8 km from Jambyl's
     # outline). Otherwise the importer is not sure, and says so.
-    closer = _nearer_to_a_neighbour(joined, has_xy & _nearest(joined) & ~said_kazakh)
-    for row, (code, km) in closer.items():
-        reason[row] = len(reasons)
-        reasons.append(
-            f"the point lies outside every unit, {km:.1f} km from {country_name(code)} ({code}) "
-            f"and {joined['join_distance_km'].iat[row]:.1f} km from {joined['region'].iat[row]}: "
-            "nearer to the neighbour, so not placed"
+    closer = _nearer_to_a_neighbour(
+        lat, lon, distance, has_xy & (join == _JOIN_NEAREST) & ~said_kazakh
+    )
+    rows = np.flatnonzero(closer != "")
+    if rows.size:
+        names = regions["name_en"].to_numpy(dtype=object)
+        reasons.set(
+            rows,
+            list(zip(closer[rows], names[index[rows]], strict=True)),
+            lambda key: (
+                f"the point lies outside every unit, nearer to {country_name(key[0])} "
+                f"({key[0]}) than to {key[1]}, the nearest unit: nearer to the neighbour, so not "
+                "placed"
+            ),
         )
-    if closer:
-        rows = joined.index[np.array(sorted(closer), dtype=np.int64)]
-        joined.loc[rows, ["region_id", "region"]] = pd.NA
-        joined.loc[rows, "join_method"] = "unplaced"
-        joined.loc[rows, "join_distance_km"] = np.nan
-        method[np.array(sorted(closer), dtype=np.int64)] = _UNPLACED
-        placed = joined["region_id"].notna().to_numpy()
+        unplace(rows)
         notes.append(
-            f"{len(closer)} point(s) outside every unit but nearer to a neighbouring country "
+            f"{rows.size:,} point(s) outside every unit but nearer to a neighbouring country "
             "than to any unit were not placed"
         )
-    in_no_country = np.ones(len(joined), dtype=bool)
-    in_no_country[[*in_country, *abroad, *closer]] = False
-    for row in set(in_country) - set(abroad):  # the file says Kazakhstan, the point says not
-        if not placed[row]:
-            reason[row] = len(reasons)
-            reasons.append(
-                f"the point lies in {country_name(in_country[row])} ({in_country[row]}), more "
-                f"than {tolerance_km:g} km from every unit, though the file says Kazakhstan"
-            )
-    outside = np.flatnonzero(has_xy & ~placed & in_no_country)
+    placed = index >= 0
+    kazakh_abroad = np.flatnonzero(said_kazakh & (in_country != "") & ~placed)
+    reasons.set(  # the file says Kazakhstan, the point says not
+        kazakh_abroad,
+        in_country[kazakh_abroad],
+        lambda c: (
+            f"the point lies in {country_name(c)} ({c}), more than {tolerance_km:g} km "
+            "from every unit, though the file says Kazakhstan"
+        ),
+    )
+    outside = np.flatnonzero(
+        has_xy & ~placed & (in_country == "") & (abroad == "") & (closer == "")
+    )
     if outside.size:
-        trial = joined.iloc[outside][["latitude", "longitude"]].rename(
-            columns={"latitude": "longitude", "longitude": "latitude"}
+        swapped = assign_regions(
+            pd.DataFrame({"latitude": lon[outside], "longitude": lat[outside]}),
+            regions,
+            tolerance_km=0.0,
         )
-        swapped = assign_regions(trial, regions, tolerance_km=0.0)
         inside = (swapped["join_method"] == "within").to_numpy()
         rows = outside[inside]
-        for column in ("region_id", "region", "join_method", "join_distance_km"):
-            joined.loc[joined.index[rows], column] = swapped[column].to_numpy()[inside]
-        lat = joined["latitude"].to_numpy().copy()
-        joined.loc[joined.index[rows], "latitude"] = joined["longitude"].to_numpy()[rows]
-        joined.loc[joined.index[rows], "longitude"] = lat[rows]
-        method[rows] = _SWAPPED
+        index[rows] = swapped["region_id"].cat.codes.to_numpy()[inside]
+        join[rows], distance[rows], method[rows] = _JOIN_WITHIN, 0.0, _SWAPPED
+        lat[rows], lon[rows] = lon[rows], lat[rows].copy()
         if rows.size:
             notes.append(
-                f"{rows.size} row(s) had latitude and longitude swapped (outside every unit and "
-                "every country as given, inside a unit swapped): swapped and flagged"
+                f"{rows.size:,} row(s) had latitude and longitude swapped (outside every unit "
+                "and every country as given, inside a unit swapped): swapped and flagged"
             )
-        for row in outside[~inside]:
-            reason[row] = len(reasons)
-            reasons.append(
-                f"coordinates ({joined['latitude'].iat[row]:.4f}, "
-                f"{joined['longitude'].iat[row]:.4f}) lie more than {tolerance_km:g} km outside "
-                "every unit"
-            )
-    nearest = int((joined["join_method"] == "nearest").sum())
+        rows = outside[~inside]
+        reasons.set(
+            rows,
+            np.zeros(rows.size, dtype=np.int8),
+            lambda _: f"the point lies more than {tolerance_km:g} km outside every unit",
+        )
+    nearest = int((join == _JOIN_NEAREST).sum())
     if nearest:
         notes.append(
-            f"{nearest} point(s) just outside every unit (coast, border) were given the nearest "
+            f"{nearest:,} point(s) just outside every unit (coast, border) were given the nearest "
             f"unit within {tolerance_km:g} km (join_method 'nearest')"
         )
-    return joined.assign(
+    return frame.assign(
+        latitude=lat,
+        longitude=lon,
+        country=pd.array(np.where(country == "", None, country), dtype="string"),
+        region_id=pd.Categorical.from_codes(index, categories=regions["region_id"].astype(str)),
+        region=pd.Categorical.from_codes(index, categories=regions["name_en"].astype(str)),
+        join_method=pd.Categorical.from_codes(join, categories=JOIN_METHODS),
+        join_distance_km=distance,
         place_method=_labels(method, PLACE_METHODS),
         place_source=_labels((method != _UNPLACED).astype(np.int8), ("", "coordinates")),
-        unplaced_reason=_labels(reason, reasons),
     )
 
 
-def _nearest(joined: pd.DataFrame) -> np.ndarray:
-    return (joined["join_method"] == "nearest").to_numpy(dtype=bool)
+def _countries(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    candidates: np.ndarray,
+    known: np.ndarray | None = None,
+    inside: gpd.GeoDataFrame | None = None,
+) -> np.ndarray:
+    """ISO code of the neighbouring country each of the `candidates`' points lies in (or only
+    near a unit; with `inside`, points within a unit of that layout), "" elsewhere; codes in
+    `known` are kept where this finds none."""
+    codes = np.full(len(lat), "", dtype=object) if known is None else known.copy()
+    rows = np.flatnonzero(candidates)
+    if rows.size:
+        found = countries_at(lat[rows], lon[rows], inside=inside)
+        codes[rows] = np.where(found != "", found, codes[rows])
+    return codes
 
 
-def _nearer_to_a_neighbour(joined: pd.DataFrame, candidates: np.ndarray) -> dict:
-    """Row position -> (country code, km) for `candidates` (points given the nearest unit)
-    that lie nearer to a neighbouring country's border than to that unit."""
+def _nearer_to_a_neighbour(
+    lat: np.ndarray, lon: np.ndarray, unit_km: np.ndarray, candidates: np.ndarray
+) -> np.ndarray:
+    """The neighbouring country nearer to each of the `candidates` (points given the nearest
+    unit) than that unit; "" for none and for the other rows."""
+    codes = np.full(len(lat), "", dtype=object)
     rows = np.flatnonzero(candidates)
     if not rows.size:
-        return {}
-    unit_km = joined["join_distance_km"].to_numpy(dtype="float64")[rows]
-    codes, km = nearest_neighbour_country(
-        joined["latitude"].to_numpy()[rows],
-        joined["longitude"].to_numpy()[rows],
-        within_km=float(np.nanmax(unit_km)),
+        return codes
+    found, km = nearest_neighbour_country(
+        lat[rows], lon[rows], within_km=float(np.nanmax(unit_km[rows]))
     )
-    return {
-        int(r): (str(c), float(d))
-        for r, c, d, u in zip(rows, codes, km, unit_km, strict=True)
-        if c and d < u
-    }
+    nearer = (found != "") & (km < unit_km[rows])
+    codes[rows[nearer]] = found[nearer]
+    return codes
 
 
-def _in_neighbouring_country(
-    joined: pd.DataFrame, candidates: np.ndarray, inside: gpd.GeoDataFrame | None = None
-) -> dict[int, str]:
-    """Row position -> ISO code of the neighbouring country its point lies in, for `candidates`
-    (points outside every unit or only near one; or, with `inside`, points within a unit of
-    that layout): those are abroad, not off a coast or in Kazakhstan."""
-    rows = np.flatnonzero(candidates)
-    if not rows.size:
-        return {}
-    codes = countries_at(
-        joined["latitude"].to_numpy()[rows], joined["longitude"].to_numpy()[rows], inside=inside
-    )
-    return {int(r): str(c) for r, c in zip(rows, codes, strict=True) if c}
+class _Reasons:
+    """Why each row was not placed, as an integer code into a small table of texts: a text is
+    written once per group of rows that share it, never once per row."""
+
+    def __init__(self, size: int):
+        self.codes = np.zeros(size, dtype=np.int64)
+        self.texts: list[str] = [""]
+
+    def set(self, rows: np.ndarray, keys, text: Callable[[object], str]) -> None:
+        """Rows `rows` get `text(key)`, each with its own key (a code, a pair, ...)."""
+        if not len(rows):
+            return
+        groups, uniques = pd.factorize(pd.Series(list(keys), dtype=object))
+        self.codes[rows] = len(self.texts) + groups
+        self.texts.extend(text(key) for key in uniques)
+
+    def labels(self):
+        return _labels(self.codes, self.texts)
 
 
 _COORDINATES = PLACE_METHODS.index("coordinates")
 _SWAPPED = PLACE_METHODS.index("swapped coordinates")
 _UNPLACED = PLACE_METHODS.index("unplaced")
+_JOIN_UNPLACED, _JOIN_WITHIN, _JOIN_NEAREST = map(
+    JOIN_METHODS.index, ("unplaced", "within", "nearest")
+)
 
 
 def _labels(
@@ -280,9 +335,13 @@ def _labels(
 
 
 def _by_names(
-    joined: pd.DataFrame, regions: gpd.GeoDataFrame, tolerance_km: float, notes: list[str]
+    joined: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    tolerance_km: float,
+    notes: list[str],
+    in_scope: np.ndarray,
 ) -> pd.DataFrame:
-    unplaced = joined["region_id"].isna().to_numpy()  # cheap: usually every row has coordinates
+    unplaced = joined["region_id"].isna().to_numpy() & in_scope  # usually none: points placed
     if not unplaced.any():
         return joined
     todo = unplaced & (joined["unplaced_reason"] == "").to_numpy()
@@ -320,10 +379,11 @@ def _by_names(
     return joined
 
 
-def _country_level(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+def _country_level(joined: pd.DataFrame, notes: list[str], in_scope: np.ndarray) -> pd.DataFrame:
+    """Rows located only at Kazakhstan's centroid (GDELT's country-level reports)."""
     if "country_level" not in joined:
         return joined
-    country = joined["country_level"].fillna(False).astype(bool).to_numpy()
+    country = joined["country_level"].fillna(False).astype(bool).to_numpy() & in_scope
     if country.any():
         joined.loc[country, ["region_id", "region"]] = pd.NA
         joined.loc[country, "join_method"] = "unplaced"
@@ -338,26 +398,15 @@ def _country_level(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
 _NAME_KEYS = ("admin1_code", "admin1", "location", "country")
 
 
-def _outside_kazakhstan(joined: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Rows whose file names another country are not placed, whatever their point or names."""
-    given = is_outside(joined["country"]) & ~joined["unplaced_reason"].str.startswith(
-        "outside Kazakhstan"
-    ).to_numpy(dtype=bool)
-    if given.any():
-        codes = joined.loc[given, "country"].astype(str)
-        joined.loc[given, ["region_id", "region"]] = pd.NA
-        joined.loc[given, "join_method"] = "unplaced"
-        joined.loc[given, "join_distance_km"] = np.nan
-        joined.loc[given, "place_method"] = "unplaced"
-        joined.loc[given, "place_source"] = ""
-        joined.loc[given, "unplaced_reason"] = codes.map(outside_reason).to_numpy()
+def _note_outside(joined: pd.DataFrame, notes: list[str]) -> None:
+    """How many rows lie outside Kazakhstan, by country (the file's, the point's or the place
+    name's)."""
     outside = joined["unplaced_reason"].str.startswith("outside Kazakhstan").to_numpy(dtype=bool)
     if outside.any():
         counts = joined.loc[outside, "country"].value_counts()
         ordered = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
         listed = ", ".join(f"{code} {n:,}" for code, n in ordered)
         notes.append(f"outside Kazakhstan: {int(outside.sum()):,} rows ({listed}), not placed")
-    return joined
 
 
 def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:

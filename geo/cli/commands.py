@@ -31,6 +31,7 @@ from geo.cli import reports, text
 from geo.cli.parser import PROG, build_parser, parse_day
 from geo.errors import ArgumentError, EventDataError, QantarError, UsageError, summarize_problems
 from geo.export.event_table import event_table
+from geo.export.unplaced import unplaced_csv
 from geo.paths import BUNDLED_EVENTS
 from geo.pipeline import Dataset, load_dataset, official_tolls, read_counts
 
@@ -62,12 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     file, dataset = _load(args.file, args)
+    _write_unplaced(args, dataset)
     _emit(args, reports.validate_report(dataset, file), text.validate_text)
     return _status(dataset)
 
 
 def run_summary(args: argparse.Namespace) -> int:
     file, dataset = _load(args.events, args)
+    _write_unplaced(args, dataset)
     _emit(args, reports.summary_report(dataset, file), text.summary_text)
     return _status(dataset)
 
@@ -143,6 +146,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 # --- shared steps -----------------------------------------------------------------------------
+
+
+def _write_unplaced(args: argparse.Namespace, dataset: Dataset) -> None:
+    """With --unplaced FILE.csv, every unplaced row goes to that file (the report counts them)."""
+    if args.unplaced is not None:
+        args.unplaced.write_bytes(unplaced_csv(dataset.unplaced, attribution=dataset.attribution))
 
 
 def _load(source: Path | None, args: argparse.Namespace) -> tuple[str, Dataset]:

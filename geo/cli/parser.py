@@ -14,6 +14,7 @@ import pandas as pd
 from geo.analysis import spread
 from geo.analysis.aggregate import MODES
 from geo.errors import UsageError
+from geo.export.unplaced import FIRST_ROWS
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.importers import FORMATS
 from geo.paths import REGION_LAYOUTS
@@ -95,9 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         "English, Russian or Kazakh)",
     )
 
+    listing = argparse.ArgumentParser(add_help=False)
+    listing.add_argument(
+        "--unplaced",
+        metavar="FILE.csv",
+        type=Path,
+        help="also write every row that could not be placed, with its reason, to this CSV (the "
+        f"report counts them by reason and country and shows the first {FIRST_ROWS} of each)",
+    )
+
     validate = commands.add_parser(
         "validate",
-        parents=[common],
+        parents=[common, listing],
         help="read, validate and place an event file; list every problem",
         description="Read, validate and place an event file: rows read, loaded, placed (by "
         "method), unplaced with reasons, and every problem with its row and column.",
@@ -106,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "summary",
-        parents=[events, common],
+        parents=[events, common, listing],
         help="events, fatalities and first/last dates per unit",
         description="Events, reported fatalities and first/last event date per unit of the "
         "layout (every unit listed), and the rows that could not be placed.",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.analysis import spread
 from geo.errors import Problem
+from geo.export import unplaced as unplaced_listing
 from geo.pipeline import Dataset, read_counts
 
 
@@ -26,7 +27,7 @@ def validate_report(dataset: Dataset, file: str) -> dict[str, Any]:
         "placed_by": counts.placed_by,
         "problems": [problem_value(p) for p in dataset.problems],
         "duplicates": _duplicate_rows(dataset),
-        "unplaced": _unplaced_rows(dataset),
+        "unplaced": unplaced_report(dataset),
         "mapping": dict(dataset.mapping),
         "notes": list(dataset.notes),
     }
@@ -64,7 +65,7 @@ def summary_report(dataset: Dataset, file: str) -> dict[str, Any]:
         "rows_placed": len(events),
         "problems": len(dataset.problems),
         "units": units,
-        "unplaced": _unplaced_rows(dataset),
+        "unplaced": unplaced_report(dataset),
     }
 
 
@@ -210,17 +211,35 @@ def _duplicate_rows(dataset: Dataset) -> list[dict[str, Any]]:
     ]
 
 
-def _unplaced_rows(dataset: Dataset) -> list[dict[str, Any]]:
-    return [
-        {
-            "row": _int(row["source_row"]),
-            "event_date": _date(row["event_date"]),
-            "location": _text(row.get("location")),
-            "admin1": _text(row.get("admin1")),
-            "reason": _text(row["unplaced_reason"]) or "no region",
-        }
-        for _, row in dataset.unplaced.iterrows()
-    ]
+def unplaced_report(dataset: Dataset) -> dict[str, Any]:
+    """The rows not placed, at any size: how many, by reason (with the first rows of each, in
+    file order) and by country; --unplaced FILE.csv writes them all."""
+    unplaced = dataset.unplaced
+    first = unplaced_listing.first_of_each_reason(unplaced)
+    shown = {
+        reason: [
+            {
+                "row": _int(row.source_row),
+                "event_date": _date(row.event_date),
+                "location": _text(row.location),
+                "admin1": _text(row.admin1),
+                "country": _text(row.country),
+            }
+            for row in group.itertuples(index=False)
+        ]
+        for reason, group in first.groupby("unplaced_reason", sort=False)
+    }
+    return {
+        "rows": len(unplaced),
+        "by_reason": [
+            {"reason": str(reason), "rows": int(rows), "first_rows": shown[reason]}
+            for reason, rows in unplaced_listing.by_reason(unplaced).itertuples(index=False)
+        ],
+        "by_country": [
+            {"country": _text(country), "rows": int(rows)}
+            for country, rows in unplaced_listing.by_country(unplaced).itertuples(index=False)
+        ],
+    }
 
 
 def _origin(origin: spread.Origin | None, event_id: str | None) -> dict[str, Any] | None:

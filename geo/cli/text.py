@@ -11,7 +11,7 @@ def validate_text(report: dict[str, Any]) -> str:
     lines = [
         f"File: {report['file']} (format {report['format']}, layout {report['layout']})",
         f"Rows read: {report['rows_read']}  loaded: {report['rows_loaded']}  "
-        f"placed: {report['rows_placed']}  unplaced: {len(report['unplaced'])}  "
+        f"placed: {report['rows_placed']}  unplaced: {report['unplaced']['rows']}  "
         f"duplicates: {len(report['duplicates'])}  problems: {len(report['problems'])}",
     ]
     if report["placed_by"]:
@@ -168,17 +168,27 @@ def _notes_block(title: str, notes: list[str]) -> list[str]:
     return ["", f"{title}:", *(f"  - {n}" for n in notes)] if notes else []
 
 
-def _unplaced_block(unplaced: list[dict[str, Any]]) -> list[str]:
-    if not unplaced:
+def _unplaced_block(unplaced: dict[str, Any]) -> list[str]:
+    if not unplaced["rows"]:
         return ["", "Unplaced rows: none"]
-    return [
+    countries = ", ".join(
+        f"{c['country'] or 'unknown'} {c['rows']:,}" for c in unplaced["by_country"]
+    )
+    lines = [
         "",
-        f"Unplaced rows ({len(unplaced)}):",
-        *_table(
-            ["row", "date", "location", "reason"],
-            [[u["row"], u["event_date"], u["location"], u["reason"]] for u in unplaced],
-        ),
+        f"Unplaced rows ({unplaced['rows']:,}), by reason:",
+        *_table(["rows", "reason"], [[r["rows"], r["reason"]] for r in unplaced["by_reason"]]),
+        f"By country: {countries}",
     ]
+    for reason in unplaced["by_reason"]:
+        shown = reason["first_rows"]
+        more = f" (first {len(shown)} of {reason['rows']:,})" if reason["rows"] > len(shown) else ""
+        lines += ["", f"{reason['reason']}{more}:"]
+        lines += _table(
+            ["row", "date", "location", "country"],
+            [[u["row"], u["event_date"], u["location"], u["country"]] for u in shown],
+        )
+    return lines
 
 
 def _types_label(types: list[str]) -> str:

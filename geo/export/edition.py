@@ -35,6 +35,7 @@ from geo.export.page import standalone_html
 from geo.export.tables import credit_lines
 from geo.pipeline import Dataset
 from geo.render import story_charts, webmap
+from geo.render.frames import frame_text
 from geo.render.webmap import PlayerState
 from geo.schema import is_web_link
 
@@ -108,8 +109,8 @@ def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
         .render(
             title=title,
             name=dataset.name,
-            days=[f"{d:%Y-%m-%d}" for d in days],
-            day_labels=[f"{d:%a %d %b %Y}" for d in days],
+            days=[frame_text(d, "day", "key") for d in days],
+            day_labels=[frame_text(d, "day", "control") for d in days],
             opening=f"{opening:%Y-%m-%d}",
             player_state=json.loads(initial.as_json()),
             regions_by_day=_regions_by_day(dataset, days),

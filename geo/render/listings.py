@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, Mode, frame_window, values_at
+from geo.render.frames import frame_text
 from geo.schema import GEO_PRECISION_LABELS, TIME_PRECISION_LABELS, is_web_link
 
 
@@ -90,8 +91,7 @@ def frame_alt_text(
     frame = pd.Timestamp(date) if step == "hour" else pd.Timestamp(date).normalize()
     affected = int((dated["onset_date"] <= frame).sum())
     fresh = ", ".join(dated.loc[dated["onset_date"] == frame, "unit"])
-    label = f"{frame:%Y-%m-%d %H:00}" if step == "hour" else f"{frame:%Y-%m-%d}"
-    text = f"{label}: {affected} of {region_count} regions affected"
+    text = f"{frame_text(frame, step, 'alt')}: {affected} of {region_count} regions affected"
     return text + (f"; new that {step}: {fresh}." if fresh else ".")
 
 

@@ -30,6 +30,7 @@ from geo.errors import ArgumentError
 from geo.pipeline import Dataset
 from geo.record.tolls import regional_tolls_known_by
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
+from geo.render.frames import frame_text
 from geo.render.htmlsafe import RenderedOnce, script_json
 from geo.render.layers import add_basemap, base_map, event_features, region_features
 from geo.render.listings import frame_alt_text
@@ -51,8 +52,6 @@ from geo.render.style import (
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ONSET_PREFIX = {"day": "D+", "hour": "H+"}
 """Onset labels count frames since the origin: days, or hours when stepping by hour."""
-FRAME_FORMATS = {"day": ("%Y-%m-%d", "%d %b %Y"), "hour": ("%Y-%m-%dT%H:00", "%d %b %Y %H:00")}
-"""Per time step: the frame's id (data-qantar-frame) and its label on the map."""
 STEP_WORDS = {
     "day": {"unit": "day", "playback": "Day-by-day playback"},
     "hour": {"unit": "hour", "playback": "Hour-by-hour playback"},
@@ -130,8 +129,8 @@ def player_payload(
     prefix = ONSET_PREFIX[dataset.step]
     placed = dataset.events[dataset.events["region_id"].notna()]
     return {
-        "frames": [f.strftime(FRAME_FORMATS[dataset.step][0]) for f in frames],
-        "labels": [f.strftime(FRAME_FORMATS[dataset.step][1]) for f in frames],
+        "frames": [frame_text(f, dataset.step, "key") for f in frames],
+        "labels": [frame_text(f, dataset.step) for f in frames],
         "step_words": STEP_WORDS[dataset.step],
         "alt": [frame_alt_text(dataset.onsets, len(regions), f, step=dataset.step) for f in frames],
         "window_starts": window_starts(frames, dataset.step, windows),

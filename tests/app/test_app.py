@@ -172,10 +172,10 @@ def _timeline_of(dataset) -> None:
     import pandas as pd
     import streamlit as st
 
-    import dashboard
     import geo
+    from ui import cached
 
-    spec = dashboard.timeline_spec(dataset, with_context=False)
+    spec = cached.timeline_spec(dataset, with_context=False)
     shown = geo.with_day_shown(spec, pd.Timestamp("2022-05-05"))
     domain = next(layer for layer in shown["layer"] if "encoding" in layer)["encoding"]["x"]
     st.session_state["timeline_days"] = [

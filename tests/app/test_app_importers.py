@@ -7,8 +7,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from geo.io.gdelt import GDELT_COLUMNS
 from tests import shapes
-from tests.paths import APP
+from tests.paths import APP, FIXTURES
 
 AMBIGUOUS = (
     "дата;место;широта;долгота\n1/5/2022;Актау;43.6611;51.1739\n2/5/2022;Алматы;43.2525;76.9115\n"
@@ -74,3 +75,27 @@ def test_the_report_counts_a_row_with_two_problems_once():
     assert not at.exception
     assert any("2 rows read · 1 loaded" in m.value and "1 rejected" in m.value
                for m in at.markdown)  # fmt: skip
+
+
+def test_the_data_tab_counts_the_rows_not_placed_by_reason_and_offers_them_all():
+    """GDELT 2.0 with rows in Russia, Kyrgyzstan and Uzbekistan and one at Kazakhstan's centroid:
+    one line per reason with its count, counted again here from the file's own columns."""
+    path = FIXTURES / "places" / "gdelt2_multi_country.export.CSV"
+    at = uploaded(path.name, path.read_bytes())
+    assert not at.exception
+    fields = pd.read_csv(path, sep="\t", header=None, names=GDELT_COLUMNS[61], dtype=str)
+    fips = {"RS": "RU", "KG": "KG", "UZ": "UZ", "KZ": "KZ"}
+    country = fields["ActionGeo_CountryCode"].map(fips)
+    centroid = fields["ActionGeo_Type"] == "1"  # located at the country only
+    expected = {
+        f"outside Kazakhstan ({c})": n for c, n in country[country != "KZ"].value_counts().items()
+    }
+    expected["located only at the country's centroid (country-level report)"] = int(
+        (centroid & (country == "KZ")).sum()
+    )
+    (reasons,) = [d.value for d in at.dataframe if list(d.value.columns) == ["reason", "rows"]]
+    assert dict(zip(reasons["reason"], reasons["rows"], strict=True)) == expected
+    (first,) = [d.value for d in at.dataframe if "unplaced_reason" in d.value.columns]
+    assert len(first) == sum(expected.values())  # a few rows: each reason's first 20 are all
+    labels = [b.label for b in at.get("download_button")]
+    assert f"Every row not placed ({sum(expected.values())}, CSV)" in labels

@@ -161,19 +161,28 @@ def test_a_new_upload_replaces_the_last_one_in_the_session():
 
 def test_every_cache_with_arguments_is_bounded():
     """Unbounded caches grew memory from 263 to 736 MB over eight uploads and never gave it back."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    bounds = next(
-        ast.literal_eval(node.value)
+    tree = ast.parse((ROOT / "ui" / "cached.py").read_text(encoding="utf-8"))
+    bounds = {
+        ast.unparse(node.targets[0]): ast.literal_eval(node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "CACHE_BOUNDS"
-    )
-    assert set(bounds) == {"max_entries", "ttl"}
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) in ("BOUNDS", "PER_DAY")
+    }
+    assert set(bounds["BOUNDS"]) == {"max_entries", "ttl"}
+    assert set(bounds["PER_DAY"]) == {"max_entries"}
     cached = 0
-    for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
-        for decorator in map(ast.unparse, function.decorator_list):
-            if decorator.startswith(("st.cache_data", "st.cache_resource")) and function.args.args:
-                cached += 1
-                keywords = {k.arg for k in ast.parse(decorator).body[0].value.keywords}
-                bounded = "**CACHE_BOUNDS" in decorator or "max_entries" in keywords
-                assert bounded, function.name
+    for path in [ROOT / "dashboard.py", *sorted((ROOT / "ui").glob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+            for decorator in map(ast.unparse, function.decorator_list):
+                if decorator.startswith(("st.cache_data", "st.cache_resource")) and (
+                    function.args.args or function.args.kwonlyargs
+                ):
+                    cached += 1
+                    keywords = {k.arg for k in ast.parse(decorator).body[0].value.keywords}
+                    bounded = {"**BOUNDS", "**PER_DAY"} & set(
+                        f"**{k.value.id}"
+                        for k in ast.parse(decorator).body[0].value.keywords
+                        if k.arg is None
+                    )
+                    assert bounded or "max_entries" in keywords, (path.name, function.name)
     assert cached >= 2

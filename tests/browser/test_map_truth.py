@@ -23,6 +23,7 @@ from geo.analysis.filters import EventFilter, filter_mask
 from geo.export.page import standalone_html
 from geo.pipeline import by_hour, restrict_dataset
 from geo.render import webmap
+from geo.render.frames import frame_text
 from geo.render.listings import frame_alt_text
 from tests.browser.conftest import (
     MAP_FRAME,
@@ -163,7 +164,7 @@ def legend_colour(legend: list[tuple[str, str]], metric: str, value: str, prefix
 
 def assert_frame_is_true(frame, dataset: geo.Dataset, metric: str, mode: str, where: str):
     shown_now = drawn(frame)
-    frames = [f.strftime(webmap.FRAME_FORMATS[dataset.step][0]) for f in dataset.frames]
+    frames = [frame_text(f, dataset.step, "key") for f in dataset.frames]
     at = dataset.frames[frames.index(shown_now.frame_id)]
     expected = expected_values(dataset, at, metric, mode)
     wrong = {
@@ -206,6 +207,9 @@ def settle(check, *args, seconds: float = 30) -> None:
 
 
 def map_frame(page):
+    """The map's frame, once the page shows one map: while a rerun replaces the map (a filter
+    changes the data), the old frame stays in the page for a moment beside the new one."""
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)
     return page.frame_locator(MAP_FRAME)
 
 

@@ -133,7 +133,7 @@ def test_summary_json_lists_every_unit_with_its_iso_code(capsys):
     assert status == 0
     report = json.loads(out)
     assert report["layout"] == "2022-01"
-    assert report["unplaced"] == []
+    assert report["unplaced"] == {"rows": 0, "by_reason": [], "by_country": []}
     units = {u["region_id"]: u for u in report["units"]}
     assert len(units) == 17
     assert all(set(u) == SUMMARY_FIELDS for u in units.values())
@@ -179,7 +179,7 @@ def test_validate_json_follows_the_contract(capsys, bad_csv):
     ]
     assert all(set(p) == {"row", "column", "value", "message"} for p in report["problems"])
     assert report["problems"][1]["value"] == "95"
-    assert report["unplaced"] == []
+    assert report["unplaced"] == {"rows": 0, "by_reason": [], "by_country": []}
     assert report["mapping"]["event_date"] == "event_date"
     assert isinstance(report["notes"], list)
 
@@ -218,10 +218,12 @@ def test_validate_lists_unplaced_rows_with_their_reason(capsys, tmp_path):
     assert status == 0  # unplaced rows are reported, not problems
     report = json.loads(out)
     assert report["rows_placed"] == 1
-    assert [u["row"] for u in report["unplaced"]] == [1]
-    assert "Narnia" in report["unplaced"][0]["reason"]
+    assert report["unplaced"]["rows"] == 1
+    (reason,) = report["unplaced"]["by_reason"]
+    assert [u["row"] for u in reason["first_rows"]] == [1]
+    assert "Narnia" in reason["reason"] and reason["rows"] == 1
     status, out, _ = run(capsys, "validate", str(path))
-    assert "Unplaced rows (1):" in out
+    assert "Unplaced rows (1), by reason:" in out
     assert "Narnia" in out
 
 

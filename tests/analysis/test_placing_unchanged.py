@@ -1,0 +1,71 @@
+"""Every fixture file places exactly as before placing was vectorised (issue 17): the same region,
+place method and country for every row, on both layouts.
+
+tests/fixtures/placed.json (the fixtures' rows and the bundled record's) was written by the
+placing code before the change (commit 2fa5ccd) with
+`python -m tests.analysis.test_placing_unchanged > tests/fixtures/placed.json`; the texts of the
+reasons changed on purpose (one per group, not one per row) and are not compared.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo.analysis.placing import place_events
+from geo.paths import BUNDLED_EVENTS
+from geo.record.regions import load_regions
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SNAPSHOT = FIXTURES / "placed.json"
+LAYOUTS = ("2022-01", "current")
+
+
+def fixture_files() -> list[Path]:
+    """The fixture files, and the bundled record."""
+    found = [
+        p for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.suffix not in (".py", ".json")
+    ]
+    return [*found, BUNDLED_EVENTS]
+
+
+def placed_rows(path: Path, layout: str) -> list[list] | str:
+    """[source row, region id, place method, country] of every row of `path`, or "refused"."""
+    try:
+        imported = geo.read_events(path)
+    except geo.QantarError:
+        return "refused"
+    events = place_events(imported.events, load_regions(layout)).events
+    columns = events[["source_row", "region_id", "place_method", "country"]].astype(object)
+    columns = columns.where(columns.notna(), None)
+    return [[int(r), None if g is None else str(g), str(m), c] for r, g, m, c in columns.values]
+
+
+def snapshot() -> dict[str, list[list]]:
+    return {
+        f"{path.name} @ {layout}": placed_rows(path, layout)
+        for path in fixture_files()
+        for layout in LAYOUTS
+    }
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_every_fixture_places_as_before(path):
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for layout in LAYOUTS:
+        key = f"{path.name} @ {layout}"
+        assert placed_rows(path, layout) == expected[key], key
+
+
+def test_the_snapshot_covers_every_fixture():
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert set(expected) == set(snapshot()), "write the snapshot again for a new fixture"
+    placed = [row for rows in expected.values() if rows != "refused" for row in rows]
+    assert len(placed) > 400 and any(row[1] for row in placed) and any(not row[1] for row in placed)
+
+
+if __name__ == "__main__":
+    print(json.dumps(snapshot(), indent=0, sort_keys=True))
