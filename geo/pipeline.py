@@ -17,6 +17,7 @@ from geo.analysis.aggregate import region_day_counts
 from geo.analysis.join import DEFAULT_TOLERANCE_KM
 from geo.analysis.local_days import with_local_days
 from geo.analysis.placing import PLACE_METHODS, place_events
+from geo.analysis.scope import outside_reason
 from geo.analysis.spread import (
     Origin,
     SpreadFit,
@@ -27,6 +28,7 @@ from geo.analysis.spread import (
     spread_tree,
 )
 from geo.errors import ArgumentError, EventDataError, Problem
+from geo.io.abroad import no_outside
 from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.finish import ImportResult
 from geo.io.importers import read_events
@@ -79,6 +81,9 @@ class Dataset:
     bundled: bool = False
     """Whether these are the bundled January 2022 record's events (its context and official
     tolls belong with it, and no other data's)."""
+    outside: pd.DataFrame = field(default_factory=no_outside)
+    """Rows set aside at import because the file places them in another country
+    (geo.io.abroad): never validated or placed; listed in `unplaced` too, with their reason."""
 
     @property
     def frames(self) -> list[pd.Timestamp]:
@@ -95,17 +100,21 @@ def build_dataset(
     notes: tuple[str, ...] = (),
     attribution: str | None = None,
     tolerance_km: float = DEFAULT_TOLERANCE_KM,
+    outside: pd.DataFrame | None = None,
 ) -> Dataset:
-    """Place the events in the regions, count them per region and day, and trace the spread."""
+    """Place the events in the regions, count them per region and day, and trace the spread;
+    `outside` are the rows the import set aside as abroad (ImportResult.outside)."""
     placed = with_local_days(place_events(events, regions, tolerance_km=tolerance_km))
     counts = region_day_counts(placed.events, regions["region_id"])
+    outside = no_outside() if outside is None else outside
     return Dataset(
         name=name,
         events=placed.events,
         regions=regions,
         counts=counts,
         problems=tuple(problems),
-        unplaced=placed.unplaced,
+        unplaced=_with_set_aside(placed.unplaced, outside),
+        outside=outside,
         notes=(*notes, *placed.notes),
         attribution=attribution,
         **_spread_fields(placed.events, regions),
@@ -218,6 +227,7 @@ def dataset_from_import(result: ImportResult, regions: gpd.GeoDataFrame, *, name
         problems=result.problems,
         notes=result.notes,
         attribution=acled_attribution() if result.format == "acled" else None,
+        outside=result.outside,
     )
     return replace(
         dataset,
@@ -295,6 +305,9 @@ class ReadCounts:
     rejected: int
     """Rows not loaded for their problems (a row with two problems is one row)."""
     unplaced: int
+    """Rows not placed: loaded rows placed nowhere, and the rows set aside as abroad."""
+    set_aside: int
+    """Rows set aside at import because the file places them in another country."""
     duplicates: int
     placed_by: dict[str, int]
     """Placed rows per method (geo.analysis.placing.PLACE_METHODS order; methods used only)."""
@@ -312,15 +325,30 @@ def read_counts(dataset: Dataset) -> ReadCounts:
     rejected_rows = {p.row for p in dataset.problems if p.row is not None} - loaded_rows
     placed = events["region_id"].notna()
     methods = events.loc[placed, "place_method"].value_counts()
+    set_aside = len(dataset.outside)  # rows of their own: not loaded, rejected or repeated
     return ReadCounts(
-        rows_read=len(loaded_rows | set(duplicates.get("source_row", ())) | rejected_rows),
+        rows_read=len(loaded_rows | set(duplicates.get("source_row", ())) | rejected_rows)
+        + set_aside,
         loaded=len(events),
         placed=int(placed.sum()),
         rejected=len(rejected_rows),
         unplaced=len(dataset.unplaced),
+        set_aside=set_aside,
         duplicates=len(duplicates),
         placed_by={m: int(methods[m]) for m in PLACE_METHODS if methods.get(m)},
     )
+
+
+def _with_set_aside(unplaced: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
+    """The unplaced rows and the rows set aside as abroad, in file order."""
+    if outside.empty:
+        return unplaced
+    reasons = outside["country"].astype("string").fillna("")
+    codes, uniques = pd.factorize(reasons)
+    texts = np.asarray([outside_reason(code) for code in uniques], dtype=object)
+    set_aside = outside.assign(unplaced_reason=texts[codes])
+    table = pd.concat([unplaced, set_aside], ignore_index=True)
+    return table.sort_values("source_row", kind="stable", ignore_index=True)
 
 
 def _is_bundled(source: str | Path | bytes | None) -> bool:

@@ -136,7 +136,7 @@ def export_files(dataset: Dataset, view: ViewState) -> list[tuple]:
             "events.csv",
             "text/csv",
             lambda: tables.event_table_csv(
-                event_table(dataset.events, dataset.duplicates, dataset.problems),
+                event_table(dataset.events, dataset.duplicates, dataset.problems, dataset.outside),
                 attribution=credit,
             ),
         ),

@@ -33,11 +33,10 @@ import pyarrow as pa
 from geo.analysis.join import DEFAULT_TOLERANCE_KM, JOIN_METHODS, assign_regions
 from geo.analysis.scope import (
     countries_at,
-    is_outside,
     nearest_neighbour_country,
     outside_reason,
 )
-from geo.record.countries import KAZAKHSTAN, country_name
+from geo.record.countries import KAZAKHSTAN, country_name, is_outside
 from geo.record.gazetteer import (
     SOURCE_GEONAMES,
     SOURCE_PLACES,

@@ -22,13 +22,7 @@ import shapely
 
 from geo.analysis.join import assign_regions
 from geo.paths import BASEMAP
-from geo.record.countries import KAZAKHSTAN, alpha2_of_alpha3
-
-
-def is_outside(codes: pd.Series) -> np.ndarray:
-    """True where a country code is known and is not Kazakhstan's."""
-    text = codes.astype("string").fillna("")
-    return ((text != "") & (text != KAZAKHSTAN)).to_numpy(dtype=bool)
+from geo.record.countries import alpha2_of_alpha3
 
 
 def outside_reason(code: str, detail: str = "") -> str:

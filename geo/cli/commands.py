@@ -216,7 +216,7 @@ def _export_bytes(dataset: Dataset, file: str, args: argparse.Namespace) -> byte
 
     credit = dataset.attribution
     if args.what == "events":
-        table = event_table(dataset.events, dataset.duplicates, dataset.problems)
+        table = event_table(dataset.events, dataset.duplicates, dataset.problems, dataset.outside)
         return tables.event_table_csv(table, attribution=credit)
     if args.what == "region-days":
         return tables.region_day_csv(

@@ -8,8 +8,10 @@ at all with their problem.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from geo.analysis.scope import outside_reason
 from geo.errors import Problem
 from geo.io.dates import local_datetime_text
 from geo.record.zones import zones_of
@@ -28,6 +30,7 @@ EVENT_TABLE_COLUMNS = (
 )
 """Columns of the cleaned table, in order (docs/cli.md describes each)."""
 DUPLICATE_METHOD = "duplicate"
+SET_ASIDE_METHOD = "set aside"
 NOT_LOADED_METHOD = "not loaded"
 
 
@@ -35,6 +38,7 @@ def event_table(
     placed: pd.DataFrame,
     duplicates: pd.DataFrame | None = None,
     problems: tuple[Problem, ...] = (),
+    outside: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The cleaned table of one file, ordered by `source_row`.
 
@@ -42,13 +46,18 @@ def event_table(
     collapsed rows (ImportResult.duplicates; None for none), `problems` its located problems (rows
     not loaded). A collapsed row has the event's type and date, no region (it is not counted),
     `place_method` "duplicate" and the row it repeats in `duplicate_of`; a row not loaded has
-    only its reason.
+    only its reason. A row set aside as abroad (`outside`, Dataset.outside) has its date as
+    written, its country, `place_method` "set aside" and the reason.
     """
     events = _loaded_rows(placed)
     kept = events.set_index("source_row")
     repeats = _duplicate_rows(duplicates, kept)
-    failed = _rows_not_loaded(problems, set(events["source_row"]) | set(repeats["source_row"]))
-    table = pd.concat([events, repeats, failed], ignore_index=True)
+    set_aside = _set_aside_rows(outside)
+    failed = _rows_not_loaded(
+        problems,
+        set(events["source_row"]) | set(repeats["source_row"]) | set(set_aside["source_row"]),
+    )
+    table = pd.concat([events, repeats, failed, set_aside], ignore_index=True)
     table = table.sort_values("source_row", kind="stable").reset_index(drop=True)
     table["source_row"] = table["source_row"].astype("int64")
     table["duplicate_of"] = table["duplicate_of"].astype("Int64")
@@ -98,6 +107,29 @@ def _duplicate_rows(duplicates: pd.DataFrame | None, kept: pd.DataFrame) -> pd.D
             "country": first["country"].fillna("").to_numpy(),
             "reason": duplicates["reason"].fillna("").to_numpy(),
         }
+    )
+
+
+def _set_aside_rows(outside: pd.DataFrame | None) -> pd.DataFrame:
+    if outside is None or outside.empty:
+        return pd.DataFrame(columns=list(EVENT_TABLE_COLUMNS))
+    country = outside["country"].astype("string").fillna("")
+    codes, uniques = pd.factorize(country)
+    reasons = np.asarray([outside_reason(code) for code in uniques], dtype=object)[codes]
+    return pd.DataFrame(
+        {
+            "source_row": outside["source_row"].to_numpy(),
+            "event_id_cnty": outside["event_id_cnty"].astype("string").fillna("").to_numpy(),
+            "event_date": outside["event_date"].astype("string").fillna("").to_numpy(),
+            "event_datetime": "",
+            "event_type": outside["event_type"].astype("string").fillna("").to_numpy(),
+            "region_id": "",
+            "place_method": SET_ASIDE_METHOD,
+            "duplicate_of": pd.Series([pd.NA] * len(outside), dtype="Int64"),
+            "country": country.to_numpy(),
+            "reason": reasons,
+        },
+        columns=list(EVENT_TABLE_COLUMNS),
     )
 
 

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from geo.errors import Problem
+from geo.io.abroad import no_outside
 from geo.io.duplicates import DUPLICATE_COLUMNS, no_duplicates
 from geo.io.finish import ImportResult
 from geo.io.sources import Source
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Version of the cached canonical table: raise it whenever read_events' output changes."""
 _CACHE_NOTE = "read from the import cache ({}): same file bytes, format and mapping"
 
@@ -70,8 +72,18 @@ def load_cached(directory: Path, key: str) -> ImportResult | None:
         duplicates = pd.DataFrame(meta["duplicates"], columns=list(DUPLICATE_COLUMNS))
         duplicates = duplicates.astype(no_duplicates().dtypes.to_dict())
         columns = {c: tuple(v) for c, v in meta.get("file_columns", {}).items()}
+        outside = feather.read_table(directory / f"{key}{_OUTSIDE_SUFFIX}").to_pandas()
+        if len(outside) != meta["outside_rows"]:
+            return None
         return ImportResult(
-            events, problems, meta["format"], dict(meta["mapping"]), notes, duplicates, columns
+            events,
+            problems,
+            meta["format"],
+            dict(meta["mapping"]),
+            notes,
+            duplicates,
+            columns,
+            outside.astype(no_outside().dtypes.to_dict()),
         )
     except Exception:  # a damaged entry (any parser error) is a cache miss, rebuilt by the caller
         return None
@@ -90,11 +102,16 @@ def store_cached(directory: Path, key: str, result: ImportResult) -> ImportResul
         "file_columns": result.file_columns,
         "columns": [str(c) for c in result.events.columns],
         "rows": len(result.events),
+        "outside_rows": len(result.outside),
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
         table = pa.Table.from_pandas(result.events, preserve_index=False)
         _write_atomically(directory / f"{key}.parquet", lambda path: pq.write_table(table, path))
+        outside = pa.Table.from_pandas(result.outside, preserve_index=False)
+        _write_atomically(
+            directory / f"{key}{_OUTSIDE_SUFFIX}", lambda path: feather.write_feather(outside, path)
+        )
         text = json.dumps(meta, ensure_ascii=False)
         _write_atomically(
             directory / f"{key}.json", lambda path: path.write_text(text, encoding="utf-8")
@@ -103,6 +120,10 @@ def store_cached(directory: Path, key: str, result: ImportResult) -> ImportResul
         note = f"import cache not written to {directory} ({exc})"
         return replace(result, notes=(*result.notes, note))
     return result
+
+
+_OUTSIDE_SUFFIX = ".outside.arrow"
+"""The rows set aside as abroad (ImportResult.outside), beside the events' Parquet table."""
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.errors import EventDataError, Problem
+from geo.io.abroad import no_outside, set_aside
 from geo.io.acled_taxonomy import modernize_types
 from geo.io.dates import FORMS_READ, read_date_column
 from geo.io.duplicates import collapse_duplicates, no_duplicates
@@ -40,6 +41,8 @@ class ImportResult:
     file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each column of a CSV, XLSX or GeoJSON file with a few of its values, in file order (what
     a person needs to correct the guessed `mapping`); empty for ACLED and GDELT files."""
+    outside: pd.DataFrame = field(default_factory=no_outside)
+    """Rows set aside because the file places them in another country (geo.io.abroad)."""
 
 
 def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult:
@@ -57,6 +60,21 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         raise EventDataError(
             [Problem(file, None, "event_date", None, "required column is missing")]
         )
+    source_rows, extras = raw.rows, raw.extras
+    outside = raw.outside
+    if outside is None:  # the adapter did not look: set aside by the file's country column
+        outside = no_outside()
+        if "country" in frame:
+            kept, outside, abroad_notes = set_aside(
+                frame, raw.rows, country_codes(frame["country"])
+            )
+            notes += abroad_notes
+            if not kept.all():
+                frame, source_rows = frame.loc[kept].reset_index(drop=True), raw.rows[kept]
+                if extras is not None:
+                    extras = extras.loc[kept]
+    if frame.empty and len(outside):
+        raise EventDataError.of_file(file, _all_abroad(outside))
     dates = read_date_column(
         frame["event_date"], dayfirst=raw.dayfirst, order=date_order, utc=raw.utc
     )
@@ -71,7 +89,7 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         problems.append(
             Problem(
                 file,
-                int(raw.rows[index]),
+                int(source_rows[index]),
                 shown,
                 None if pd.isna(value) else str(value),
                 "expected a date such as 2022-01-05, 05.01.2022 or 05 January 2022",
@@ -85,9 +103,7 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         if column in frame:
             frame[column] = _fast_numeric(frame[column], valid)
     extras = (
-        raw.extras.reset_index(drop=True)
-        if raw.extras is not None
-        else pd.DataFrame(index=frame.index)
+        extras.reset_index(drop=True) if extras is not None else pd.DataFrame(index=frame.index)
     )
     if "admin1_code" in frame:
         extras["admin1_code"] = frame.pop("admin1_code").astype("string").str.strip()
@@ -98,9 +114,9 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
     if dates.from_utc.any():  # geo.analysis.local_days takes their day once placed
         extras["time_zone"] = np.where(dates.from_utc, NATIONAL_ZONE, "")
     if not keep.all():  # selecting every row would still copy every column
-        frame, extras, rows = frame.loc[keep], extras.loc[keep], raw.rows[keep]
+        frame, extras, rows = frame.loc[keep], extras.loc[keep], source_rows[keep]
     else:
-        rows = raw.rows
+        rows = source_rows
     if frame.empty and failed:
         raise EventDataError([Problem(file, None, shown, None, failed), *problems])
     if frame.empty:
@@ -138,6 +154,17 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         tuple(notes),
         duplicates,
         raw.file_columns,
+        outside,
+    )
+
+
+def _all_abroad(outside: pd.DataFrame) -> str:
+    counts = outside["country"].value_counts()
+    listed = ", ".join(f"{code} {n:,}" for code, n in counts.head(10).items())
+    more = f" and {len(counts) - 10} more countries" if len(counts) > 10 else ""
+    return (
+        f"none of its {len(outside):,} rows is in Kazakhstan: its country column places them "
+        f"in {listed}{more}"
     )
 
 

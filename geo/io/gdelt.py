@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import EventDataError, Problem
+from geo.io.abroad import set_aside
 from geo.io.raw import RawEvents, read_table
 from geo.io.sources import Source, decode
 from geo.record.countries import country_codes
@@ -176,10 +177,23 @@ def _gdelt_raw(
     *,
     date_column: str = "SQLDATE",
 ) -> RawEvents:
-    """The canonical table of GDELT's events: ActionGeo_* places, CAMEO roots as types."""
+    """The canonical table of GDELT's events: ActionGeo_* places, CAMEO roots as types. Rows
+    whose ActionGeo country is another country's are set aside first (geo.io.abroad)."""
     for column in _GDELT_READ:
         if column not in frame:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    country = country_codes(frame["ActionGeo_CountryCode"], coding="fips")
+    named = pd.DataFrame(
+        {
+            "event_id_cnty": frame["GLOBALEVENTID"],
+            "event_date": frame[date_column],
+            "location": frame["ActionGeo_FullName"],
+        }
+    )
+    keep, outside, abroad_notes = set_aside(named, rows, country)
+    if not keep.all():
+        frame, rows = frame.loc[keep].reset_index(drop=True), rows[keep]
+        country = country.loc[keep].reset_index(drop=True)
     used = dict(GDELT_MAPPING, event_date=date_column)
     geo_type = pd.to_numeric(frame["ActionGeo_Type"], errors="coerce")
     country_level = (geo_type == 1).to_numpy()
@@ -194,9 +208,10 @@ def _gdelt_raw(
     out["source"] = out["source_url"].str.extract(r"^[a-z]+://(?:www\.)?([^/]+)", flags=re.I)[0]
     out.loc[adm1_only | null_island, ["latitude", "longitude"]] = pd.NA
     out["geo_precision"] = np.where(adm1_only, "3", np.where(geo_type.isin([3, 4]), "1", ""))
+    out.pop("country")  # read above, as ISO codes
     extras = pd.DataFrame(
         {
-            "country": country_codes(out.pop("country"), coding="fips"),
+            "country": country,
             "country_level": country_level,
             "gdelt_geo_type": geo_type.astype("Int8"),
             "cameo_code": frame["EventCode"].astype("string"),
@@ -217,6 +232,7 @@ def _gdelt_raw(
         "(ActionGeo_Type 1) are kept with country_level=True and left out of regional views",
         f"{int(adm1_only.sum())} row(s) located only at a first-level unit (ActionGeo_Type 5) "
         "are placed by their ActionGeo_ADM1Code, not by the unit's centroid point",
+        *abroad_notes,
         *notes,
     ]
     if null_island.any():
@@ -234,4 +250,5 @@ def _gdelt_raw(
         problems,
         extras,
         utc=date_column == "DATEADDED",
+        outside=outside,
     )

@@ -47,6 +47,9 @@ class RawEvents:
     utc: bool = False
     """The event_date column holds UTC times (its name says so, e.g. `datetime_UTC`)."""
     file_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    outside: pd.DataFrame | None = None
+    """Rows the adapter set aside because the file places them in another country
+    (geo.io.abroad); None when it did not look (finish_import then does, by `country`)."""
 
 
 def read_table(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import ArgumentError
@@ -37,6 +38,12 @@ def country_codes(values: pd.Series, *, coding: str = "auto") -> pd.Series:
     table = _fips_codes() if coding == "fips" else _country_keys()
     codes = unique.map(lambda value: _code_of(value, table, coding))
     return text.map(dict(zip(unique, codes, strict=True))).astype("string")
+
+
+def is_outside(codes: pd.Series) -> np.ndarray:
+    """True where a country code is known and is not Kazakhstan's."""
+    text = codes.astype("string").fillna("")
+    return ((text != "") & (text != KAZAKHSTAN)).to_numpy(dtype=bool)
 
 
 def country_name(code: str) -> str:

@@ -33,8 +33,16 @@ def regions():
 
 
 def read(name: str, regions, **options) -> pd.DataFrame:
-    imported = geo.read_events(PLACES / name, **options)
-    return place_events(imported.events, regions).events.set_index("source_row")
+    """Every row of the file as the dataset has it: placed or not, or set aside at import."""
+    dataset = dataset_from_import(geo.read_events(PLACES / name, **options), regions, name=name)
+    return every_row(dataset)
+
+
+def every_row(dataset) -> pd.DataFrame:
+    columns = ["source_row", "region_id", "country", "unplaced_reason"]
+    set_aside = dataset.unplaced[dataset.unplaced["source_row"].isin(dataset.outside["source_row"])]
+    rows = pd.concat([dataset.events, set_aside[columns]], ignore_index=True)
+    return rows.sort_values("source_row").set_index("source_row")
 
 
 def reading(placed: pd.DataFrame) -> dict[int, tuple]:
@@ -75,13 +83,15 @@ def test_acled_export_of_several_countries_places_only_kazakhstan(regions):
 
 def test_acled_export_spread_starts_at_the_kazakh_event_not_abroad(regions):
     imported = geo.read_events(PLACES / "acled_multi_country.csv")
-    placed = place_events(imported.events, regions)
-    table = spread.onsets(placed.events, regions)
+    dataset = dataset_from_import(imported, regions, name="acled_multi_country.csv")
+    table = dataset.onsets
     assert list(table.dropna(subset=["onset_date"])["region_id"]) == ["mangystau"]
-    origin = spread.default_origin(placed.events)  # the Burkina Faso battle of 1 January came first
+    origin = dataset.origin  # the Burkina Faso battle of 1 January came first, and is set aside
     assert (origin.date, origin.label) == (pd.Timestamp("2022-01-02"), "Zhanaozen")
-    note = next(n for n in placed.notes if n.startswith(OUTSIDE))
-    assert note == f"{OUTSIDE}: 6 rows (KG 2, BF 1, RU 1, UA 1, UZ 1), not placed"
+    note = next(n for n in dataset.notes if "names another country" in n)
+    assert note.startswith(
+        "6 row(s) whose file names another country (KG 2, BF 1, RU 1, UA 1, UZ 1)"
+    )
 
 
 def test_gdelt_country_codes_are_fips(regions):
@@ -277,7 +287,7 @@ def test_a_minimal_acled_style_csv_with_world_regions(regions):
     imported = geo.read_events(PLACES / "acled_minimal_world.csv")
     assert imported.format == "csv"
     assert "admin1" not in imported.mapping
-    placed = place_events(imported.events, regions).events.set_index("source_row")
+    placed = every_row(dataset_from_import(imported, regions, name="acled_minimal_world.csv"))
     assert_rows(
         placed,
         {

@@ -1,5 +1,6 @@
-"""Every fixture file places exactly as before placing was vectorised (issue 17): the same region,
-place method and country for every row, on both layouts.
+"""Every fixture file places exactly as before placing was vectorised and rows abroad were set
+aside at import (issue 17): the same region, place method and country for every row of the
+dataset (placed, unplaced or set aside), on both layouts.
 
 tests/fixtures/placed.json (the fixtures' rows and the bundled record's) was written by the
 placing code before the change (commit 2fa5ccd) with
@@ -12,11 +13,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import geo
-from geo.analysis.placing import place_events
 from geo.paths import BUNDLED_EVENTS
+from geo.pipeline import dataset_from_import
 from geo.record.regions import load_regions
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -38,8 +40,11 @@ def placed_rows(path: Path, layout: str) -> list[list] | str:
         imported = geo.read_events(path)
     except geo.QantarError:
         return "refused"
-    events = place_events(imported.events, load_regions(layout)).events
-    columns = events[["source_row", "region_id", "place_method", "country"]].astype(object)
+    dataset = dataset_from_import(imported, load_regions(layout), name=path.name)
+    set_aside = dataset.outside.assign(region_id=None, place_method="unplaced")  # geo.io.abroad
+    columns = ["source_row", "region_id", "place_method", "country"]
+    rows = pd.concat([dataset.events[columns], set_aside[columns]], ignore_index=True)
+    columns = rows.sort_values("source_row")[columns].astype(object)
     columns = columns.where(columns.notna(), None)
     return [[int(r), None if g is None else str(g), str(m), c] for r, g, m, c in columns.values]
 

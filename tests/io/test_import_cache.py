@@ -38,13 +38,14 @@ def assert_same_import(cached, fresh) -> None:
     assert (cached.format, cached.mapping) == (fresh.format, fresh.mapping)
     assert cached.notes[:-1] == fresh.notes
     assert cached.notes[-1].startswith(CACHE_NOTE)
+    pd.testing.assert_frame_equal(cached.outside, fresh.outside)
 
 
 def test_second_read_hits_the_cache_and_returns_the_same_import(acled_with_problems, tmp_path):
     cache = tmp_path / "cache"
     fresh = read_events(acled_with_problems)
     first = read_events(acled_with_problems, cache_dir=cache)
-    assert entries(cache) == [".json", ".parquet"]
+    assert entries(cache) == [".arrow", ".json", ".parquet"]  # rows set aside, notes, events
     assert not any(n.startswith(CACHE_NOTE) for n in first.notes)
     pd.testing.assert_frame_equal(first.events, fresh.events)
     assert first.problems == fresh.problems
@@ -55,6 +56,14 @@ def test_second_read_hits_the_cache_and_returns_the_same_import(acled_with_probl
         (2, "latitude", "north"),
         (4, "event_date", "2022-13-45"),
     }
+
+
+def test_the_rows_set_aside_as_abroad_come_back_from_the_cache(tmp_path):
+    path = FIXTURES / "places" / "acled_multi_country.csv"
+    fresh = read_events(path)
+    assert len(fresh.outside) > 0
+    read_events(path, cache_dir=tmp_path)
+    assert_same_import(read_events(path, cache_dir=tmp_path), fresh)
 
 
 @pytest.mark.parametrize(
