@@ -102,14 +102,20 @@ def _read_events(
     date_order: str | None,
 ) -> ImportResult:
     raw = read_raw(file, format=format, mapping=mapping, limits=limits)
+    if limits is not None and raw.outside is not None:  # set aside already: count before work
+        limits.check_rows(raw.file, len(raw.frame), len(raw.outside))
     try:
-        return finish_import(raw, date_order)
+        result = finish_import(raw, date_order)
     except (QantarError, MemoryError):  # pyarrow's ArrowMemoryError is a MemoryError
         raise
     except Exception as exc:  # the file was read: what failed is ours, and the log says what
         _log.exception("%s: checking the rows read as %s failed", raw.file, raw.format)
         reason = "its rows were read, but checking them failed on our side (logged)"
         raise EventDataError.of_file(raw.file, reason) from exc
+    if limits is not None:
+        in_scope = len(result.events) + len(result.duplicates)
+        limits.check_rows(raw.file, in_scope, len(result.outside))
+    return result
 
 
 def read_raw(

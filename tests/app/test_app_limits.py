@@ -128,9 +128,9 @@ def test_an_upload_over_the_limits_is_refused_with_our_reason_and_the_bundled_da
     at = uploaded("many.csv", rows)
     assert not at.exception
     assert [shown(e.value) for e in at.error] == [
-        f"many.csv could not be used: many.csv: this file has {UPLOAD_LIMITS.rows + 1:,} rows; "
-        f"the limit is {UPLOAD_LIMITS.rows:,} — filter it first or use the command line, which "
-        "has no limit"
+        f"many.csv could not be used: many.csv: this file has {UPLOAD_LIMITS.rows + 1:,} rows "
+        f"in Kazakhstan or of no stated country; the limit is {UPLOAD_LIMITS.rows:,} — filter it "
+        "first or use the command line, which has no limit"
     ]
     assert len(at.select_slider(key="date").options) == 19  # the bundled days, 1-19 January
 

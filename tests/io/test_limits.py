@@ -17,6 +17,7 @@ import pytest
 
 from geo.errors import EventDataError, LimitError
 from geo.io import importers
+from geo.io.gdelt import GDELT_COLUMNS
 from geo.io.importers import read_events
 from geo.io.limits import MB, UPLOAD_LIMITS, ImportLimits
 from geo.uploads import read_upload
@@ -142,21 +143,50 @@ def test_a_file_over_the_size_limit_is_refused_from_its_size(no_parsing):
         read_events(b"x" * 1_200_000, name="big.csv", limits=ImportLimits(file_bytes=MB))
 
 
-def test_a_csv_with_more_rows_than_the_limit_is_refused_before_parsing(no_parsing):
-    rows = UPLOAD_LIMITS.rows + 1
-    data = b"event_date,location\n" + b"2022-01-05,Almaty\n" * rows  # 18 bytes a row: 5 MB
+def test_a_csv_with_more_lines_than_the_limit_is_refused_before_parsing(no_parsing):
+    rows = UPLOAD_LIMITS.lines + 1
+    data = b"event_date,location\n" + b"2022-01-05,Almaty\n" * rows  # 18 bytes a row: 18 MB
     with pytest.raises(LimitError) as refused:
         read_events(data, name="many.csv", limits=UPLOAD_LIMITS)
     assert str(refused.value) == (
-        f"many.csv: this file has {rows:,} rows; the limit is {UPLOAD_LIMITS.rows:,} — {WAY_OUT}"
+        f"many.csv: this file has {rows:,} rows; the limit is {UPLOAD_LIMITS.lines:,} — {WAY_OUT}"
     )
 
 
-def test_the_row_limit_counts_rows_not_the_header():
+def test_the_line_limit_counts_rows_not_the_header():
     data = b"event_date,location\n2022-01-05,Almaty\n2022-01-06,Aktau\n2022-01-07,Oral\n"
-    assert len(read_events(data, name="three.csv", limits=ImportLimits(rows=3)).events) == 3
+    assert len(read_events(data, name="three.csv", limits=ImportLimits(lines=3)).events) == 3
     with pytest.raises(LimitError, match="this file has 3 rows; the limit is 2"):
-        read_events(data, name="three.csv", limits=ImportLimits(rows=2))
+        read_events(data, name="three.csv", limits=ImportLimits(lines=2))
+
+
+def test_the_row_limit_counts_rows_in_scope_not_rows_set_aside_as_abroad():
+    """A GDELT 1.0 day in its exact shape is mostly about other countries: 200 rows, 20 Kazakh
+    (the limit of 50 rows in scope reads it); with a limit of 10 it is refused, saying why."""
+    names = GDELT_COLUMNS[58]
+    lines = []
+    for row in range(200):
+        fields = dict.fromkeys(names, "")
+        kazakh = row % 10 == 0
+        fields.update(
+            GLOBALEVENTID=str(10**9 + row),
+            SQLDATE="20220105",
+            EventCode="140",
+            EventRootCode="14",
+            ActionGeo_Type="4",
+            ActionGeo_CountryCode="KZ" if kazakh else "US",
+            ActionGeo_Lat="43.65" if kazakh else "38.9",
+            ActionGeo_Long="51.16" if kazakh else "-77.0",
+        )
+        lines.append("\t".join(fields[n] for n in names))
+    data = ("\n".join(lines) + "\n").encode()
+    read = read_events(data, name="20220105.export.CSV", limits=ImportLimits(rows=50))
+    assert (len(read.events), len(read.outside)) == (20, 180)
+    with pytest.raises(LimitError) as refused:
+        read_events(data, name="20220105.export.CSV", limits=ImportLimits(rows=10))
+    assert "has 20 rows in Kazakhstan or of no stated country (and 180 set aside as outside " in (
+        str(refused.value)
+    )
 
 
 # --- One 50 MB line, a file of NULs, garbage ----------------------------------------------------
@@ -236,7 +266,7 @@ def test_an_upload_is_read_and_placed_in_the_child_process():
 
 
 def test_a_refusal_in_the_child_comes_back_as_the_same_error():
-    with pytest.raises(LimitError, match="this file has 3 rows; the limit is 2"):
+    with pytest.raises(LimitError, match=r"this file has 3 rows in Kazakhstan .*; the limit is 2"):
         data = b"event_date,location\n" + b"2022-01-05,Almaty\n" * 3
         read_upload(data, "three.csv", "2022-01", ImportLimits(rows=2))
 
