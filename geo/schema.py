@@ -9,6 +9,7 @@ dropped; good rows are kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,11 +80,20 @@ CANONICAL_COLUMNS = (
 PARSED_COLUMNS = ("event_date", "time_precision", "latitude", "longitude", "geo_precision",
                   "fatalities")  # fmt: skip
 TEXT_COLUMNS = tuple(c for c in CANONICAL_COLUMNS if c not in PARSED_COLUMNS)
-TIME_PRECISION_LABELS = {1: "exact day", 2: "approximate day", 3: "within the month"}
-"""ACLED's time_precision codes, in the words a reader sees."""
+TIME_PRECISION_LABELS = {
+    1: "exact day",
+    2: "approximate day",
+    3: "within the month",
+    4: "within the year",
+}
+"""ACLED's time_precision codes (1-3), and 4 for a date given only as a year, in the words a
+reader sees."""
+MONTH_PRECISION, YEAR_PRECISION = 3, 4
+"""The time_precision of a date written as a month (January 1971) or a year (1971)."""
 GEO_PRECISION_LABELS = {1: "exact place", 2: "nearby town", 3: "region-level"}
 """ACLED's geo_precision codes, in the words a reader sees."""
 PRECISION_CODES = tuple(GEO_PRECISION_LABELS)
+TIME_PRECISION_CODES = tuple(TIME_PRECISION_LABELS)
 REGION_LEVEL_PRECISION = 3
 """geo_precision of a report placed only at its region (drawn as a hollow ring at the centre)."""
 WEB_SCHEMES = ("http://", "https://")
@@ -231,11 +241,19 @@ def _optional_count(values: pd.Series) -> tuple[pd.Series, np.ndarray, str]:
     )
 
 
-def _optional_precision(values: pd.Series) -> tuple[pd.Series, np.ndarray, str]:
-    numbers = pd.to_numeric(values, errors="coerce")
-    present = _present(values)
-    invalid = present & ~numbers.isin(PRECISION_CODES)
-    return numbers.where(~invalid).astype("Int8"), invalid.to_numpy(), "a precision code 1, 2 or 3"
+def _precision(codes: tuple[int, ...]) -> Callable:
+    def check(values: pd.Series) -> tuple[pd.Series, np.ndarray, str]:
+        numbers = pd.to_numeric(values, errors="coerce")
+        present = _present(values)
+        invalid = present & ~numbers.isin(codes)
+        listed = ", ".join(map(str, codes[:-1])) + f" or {codes[-1]}"
+        return (
+            numbers.where(~invalid).astype("Int8"),
+            invalid.to_numpy(),
+            f"a precision code {listed}",
+        )
+
+    return check
 
 
 def _present(values: pd.Series) -> pd.Series:
@@ -250,8 +268,8 @@ _PARSERS = {
     "latitude": _coordinate(90, "latitude"),
     "longitude": _coordinate(180, "longitude"),
     "fatalities": _optional_count,
-    "time_precision": _optional_precision,
-    "geo_precision": _optional_precision,
+    "time_precision": _precision(TIME_PRECISION_CODES),
+    "geo_precision": _precision(PRECISION_CODES),
 }
 
 

@@ -201,6 +201,19 @@ def _by_coordinates(
         )
     placed = index >= 0
     kazakh_abroad = np.flatnonzero(said_kazakh & (in_country != "") & ~placed)
+    # The file says Kazakhstan and names the unit, the point lies abroad, and swapped it lies in
+    # that unit: latitude and longitude were swapped (Aktau, 43.65 N 51.16 E, written 51.16 N
+    # 43.65 E lands in Russia).
+    rows, units = _swapped_into_named_unit(frame, lat, lon, kazakh_abroad, regions)
+    if rows.size:
+        index[rows], join[rows], distance[rows], method[rows] = units, _JOIN_WITHIN, 0.0, _SWAPPED
+        lat[rows], lon[rows] = lon[rows], lat[rows].copy()
+        kazakh_abroad = np.setdiff1d(kazakh_abroad, rows)
+        notes.append(
+            f"{rows.size:,} row(s) of Kazakhstan had latitude and longitude swapped (the point "
+            "as given lies abroad; swapped, it lies in the unit the row names): swapped and "
+            "flagged"
+        )
     reasons.set(  # the file says Kazakhstan, the point says not
         kazakh_abroad,
         in_country[kazakh_abroad],
@@ -251,6 +264,35 @@ def _by_coordinates(
         place_method=_labels(method, PLACE_METHODS),
         place_source=_labels((method != _UNPLACED).astype(np.int8), ("", "coordinates")),
     )
+
+
+def _swapped_into_named_unit(
+    frame: pd.DataFrame,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    candidates: np.ndarray,
+    regions: gpd.GeoDataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows among `candidates` whose swapped point lies within the unit their admin1 names, and
+    that unit's position in `regions`."""
+    if not candidates.size or "admin1" not in frame:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    swapped = assign_regions(
+        pd.DataFrame({"latitude": lon[candidates], "longitude": lat[candidates]}),
+        regions,
+        tolerance_km=0.0,
+    )
+    found = swapped["region_id"].cat.codes.to_numpy()
+    admin1 = _text_column(frame, "admin1").iloc[candidates]
+    names = RegionNames(regions)
+    position = {rid: i for i, rid in enumerate(regions["region_id"])}
+    named = {  # one lookup per distinct name
+        value: position.get(names.match(value, prefer="region").region_id, -2)
+        for value in admin1.unique()
+    }
+    wanted = admin1.map(named).to_numpy(dtype=np.int64)
+    same = (found >= 0) & (found == wanted)
+    return candidates[same], found[same]
 
 
 def _countries(

@@ -17,7 +17,7 @@ the recipe takes its day in the zone of the event's region once the region is kn
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from geo.errors import ArgumentError
 from geo.record.zones import NATIONAL_ZONE
+from geo.schema import MONTH_PRECISION, YEAR_PRECISION
 
 DAY_FIRST, MONTH_FIRST = "dayfirst", "monthfirst"
 ORDERS = (DAY_FIRST, MONTH_FIRST)
@@ -35,7 +36,8 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 """Day 0 of Excel's serial day numbers (1900 date system, as saved by every current Excel)."""
 FORMS_READ = (
     "2022-01-05, 05.01.2022, 05/01/2022 or 01/05/2022, 05 January 2022, 05-January-2022, "
-    "5-Jan-22, Jan 5, 2022, 20220105, 5 января 2022, an Excel day number such as 44566"
+    "5-Jan-22, Jan 5, 2022, 20220105, 5 января 2022, an Excel day number such as 44566, a month "
+    "(January 2022) or a year (2022)"
 )
 """The forms named in messages about values that are none of them."""
 
@@ -64,7 +66,7 @@ _DAY_MONTH_NAME = re.compile(
     rf"[\s,./-]+(?P<year>\d{{4}}|\d{{2}})(?:\s*(?:г\.?|ж\.?|жыл[ы]?))?{_TIME}$"
 )
 _MONTH_NAME_DAY = re.compile(
-    rf"^(?:[^\W\d_]+,?\s+)??(?P<month>[^\W\d_]{{3,}})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?"
+    rf"^(?:[^\W\d_]+,?\s+)??(?P<month>[^\W\d_]{{3,}})\.?,?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?"
     rf"\s+(?P<year>\d{{4}}){_TIME}$"
 )
 _COMPACT = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:(?P<hour>\d{2})"
@@ -72,6 +74,12 @@ _COMPACT = re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:(?P<hou
 _YEAR_FIRST = re.compile(
     rf"^(?P<year>\d{{4}})[./](?P<month>\d{{1,2}})[./](?P<day>\d{{1,2}}){_TIME}$"
 )
+_MONTH_YEAR = re.compile(
+    r"^(?:(?P<month>[^\W\d_]{3,})\.?,?\s+(?P<year>\d{4})|(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2}))$"
+)
+"""A month only: January 1971, Jan. 1971, январь 2022, 1971-01."""
+_YEAR = re.compile(r"^(?P<year>\d{4})$")
+"""A year only: 1971."""
 _SERIAL = re.compile(r"^(?P<serial>\d{5}(?:\.\d+)?)$")
 _OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*([Zz]|[+-]\d\d:?\d\d)$")
 _HAS_OFFSET = _OFFSET.pattern.replace("\\s*(", "\\s*(?:")
@@ -94,6 +102,9 @@ class DateColumn:
     notes: tuple[str, ...]
     order: str | None = None
     """DAY_FIRST or MONTH_FIRST when the column had numeric dates, else None."""
+    precision: np.ndarray | None = None
+    """The time_precision a value's own form gives: MONTH_PRECISION for a month only (read as
+    its first day), YEAR_PRECISION for a year only (its 1 January), 0 for a day; None: all days."""
 
 
 def is_utc_header(name: str) -> bool:
@@ -138,6 +149,7 @@ def read_date_column(
             once.from_utc[codes],
             once.notes,
             once.order,
+            None if once.precision is None else once.precision[codes],
         )
     return _read_unique(values.astype("string").str.strip(), dayfirst, order, utc)
 
@@ -236,7 +248,18 @@ def _read_unique(text: pd.Series, dayfirst: bool, order: str | None, utc: bool) 
     timed = timed.fill_null(False).to_numpy(zero_copy_only=False)
     if timed.any() and not timed.all():
         stamps = stamps.where(timed)
-    return _split(stamps, bad, from_utc & ~bad, notes, column_order, wall=parsed)
+    column = _split(stamps, bad, from_utc & ~bad, notes, column_order, wall=parsed)
+    precision = _precision_of(text, naive & ~bad)
+    return column if precision is None else replace(column, precision=precision)
+
+
+def _precision_of(text: pd.Series, read: np.ndarray) -> np.ndarray | None:
+    """MONTH_PRECISION or YEAR_PRECISION for values read from a month or a year alone."""
+    month = text.str.fullmatch(_MONTH_YEAR).fillna(False).to_numpy(dtype=bool) & read
+    year = text.str.fullmatch(_YEAR).fillna(False).to_numpy(dtype=bool) & read
+    if not (month.any() or year.any()):
+        return None
+    return np.select([month, year], [MONTH_PRECISION, YEAR_PRECISION], 0).astype(np.int8)
 
 
 def _split(stamps: pd.Series, bad, from_utc, notes, order, wall=None) -> DateColumn:
@@ -399,6 +422,26 @@ def _reader(pattern: re.Pattern):
     return read
 
 
+def _read_month(text: pd.Series) -> pd.Series:
+    parts = text.str.extract(_MONTH_YEAR)
+    parts["month"] = parts["month"].fillna(parts["iso_month"])
+    parts["year"] = parts["year"].fillna(parts["iso_year"])
+    found = parts["year"].notna() & parts["month"].notna()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if found.any():
+        out[found] = _assemble(parts[found].assign(day="1"))
+    return out
+
+
+def _read_year(text: pd.Series) -> pd.Series:
+    parts = text.str.extract(_YEAR)
+    found = parts["year"].notna()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if found.any():
+        out[found] = _assemble(parts[found].assign(month="1", day="1"))
+    return out
+
+
 def _read_iso(text: pd.Series) -> pd.Series:
     iso_start = pc.match_substring_regex(pa.array(text, from_pandas=True), r"^\d{4}-\d{1,2}-\d")
     candidate = iso_start.fill_null(False).to_numpy(zero_copy_only=False)
@@ -427,6 +470,8 @@ _UNAMBIGUOUS = (
     ("day and month name (05 January 2022, 5-Jan-22)", _reader(_DAY_MONTH_NAME)),
     ("month name and day (Jan 5, 2022)", _reader(_MONTH_NAME_DAY)),
     ("Excel day numbers (44566 = 2022-01-05)", _read_serial),
+    ("a month only (January 1971, 1971-01: its first day, within the month)", _read_month),
+    ("a year only (1971: its 1 January, within the year)", _read_year),
 )
 
 

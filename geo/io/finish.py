@@ -24,7 +24,15 @@ from geo.io.duplicates import collapse_duplicates, no_duplicates
 from geo.io.raw import RawEvents
 from geo.record.countries import country_codes
 from geo.record.zones import NATIONAL_ZONE
-from geo.schema import CANONICAL_COLUMNS, PRECISION_CODES, missing_text, validate_events
+from geo.schema import (
+    CANONICAL_COLUMNS,
+    MONTH_PRECISION,
+    PRECISION_CODES,
+    TIME_PRECISION_CODES,
+    YEAR_PRECISION,
+    missing_text,
+    validate_events,
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,9 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         )
     keep = ~bad
     frame = frame.assign(event_date=days)
+    if dates.precision is not None:
+        frame, precision_note = _with_date_precision(frame, dates.precision)
+        notes.append(precision_note)
     frame, type_notes = modernize_types(frame)
     notes += type_notes
     for column, valid in _NUMERIC_COLUMNS.items():
@@ -168,6 +179,21 @@ def _all_abroad(outside: pd.DataFrame) -> str:
     )
 
 
+def _with_date_precision(frame: pd.DataFrame, precision: np.ndarray) -> tuple[pd.DataFrame, str]:
+    """A date written as a month or a year says how precise it is: its time_precision is that
+    (3, within the month; 4, within the year), whatever the file's own column says."""
+    missing = pd.Series(pd.NA, index=frame.index, dtype="string")
+    given = frame["time_precision"].astype("string") if "time_precision" in frame else missing
+    own = pd.Series(precision, index=frame.index).astype("string")
+    frame = frame.assign(time_precision=given.mask(precision > 0, own))
+    months = int((precision == MONTH_PRECISION).sum())
+    years = int((precision == YEAR_PRECISION).sum())
+    return frame, (
+        f"{months:,} date(s) given as a month only and {years:,} as a year only: each is read as "
+        "its first day, with time_precision 3 (within the month) or 4 (within the year)"
+    )
+
+
 def _date_failure_summary(values: pd.Series, bad: np.ndarray, column: str) -> str | None:
     """One line for a date column that fails on many rows ("all 5,658 values of 'event_date'
     look like '5-Aug-24', which ..."), instead of the same message thousands of times."""
@@ -193,7 +219,7 @@ _NUMERIC_COLUMNS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "latitude": lambda x: np.abs(x) <= 90,
     "longitude": lambda x: np.abs(x) <= 180,
     "fatalities": lambda x: (x >= 0) & (x % 1 == 0),
-    "time_precision": lambda x: np.isin(x, PRECISION_CODES),
+    "time_precision": lambda x: np.isin(x, TIME_PRECISION_CODES),
     "geo_precision": lambda x: np.isin(x, PRECISION_CODES),
 }
 """Numeric columns and what geo.schema accepts in them."""

@@ -104,5 +104,13 @@ def unzip_single(file: Source, limits: ImportLimits | None) -> Source:
             )
         name = f"{file.name}/{members[0].filename}"
         if limits:
-            return Source(name, data=limits.unzip_member(file.name, archive, members[0]))
-        return Source(name, data=archive.read(members[0]))
+            inner = Source(name, data=limits.unzip_member(file.name, archive, members[0]))
+        else:
+            inner = Source(name, data=archive.read(members[0]))
+    if inner.head().startswith(b"PK\x03\x04") and not members[0].filename.lower().endswith(".xlsx"):
+        raise EventDataError.of_file(
+            name,
+            "this is a ZIP archive inside the ZIP archive: unpack the outer one and give the "
+            "inner archive (or the event file in it)",
+        )
+    return inner

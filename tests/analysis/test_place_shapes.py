@@ -297,3 +297,21 @@ def test_a_minimal_acled_style_csv_with_world_regions(regions):
             4: (None, "KG", f"{OUTSIDE} (KG)"),
         },
     )
+
+
+def test_a_kazakh_row_with_its_point_swapped_into_russia_is_repaired_in_its_named_unit(regions):
+    """ACLED, Aktau written (51.16, 43.65): in Russia as given; the file says Kazakhstan and
+    Mangystau, and swapped the point is in Mangystau. Swapped into another unit than the one
+    named, it stays unplaced with its reason."""
+    placed = read("acled_swapped_point.csv", regions)
+    assert_rows(
+        placed,
+        {
+            1: ("mangystau", "KZ", ""),
+            2: ("mangystau", "KZ", ""),
+            3: (None, "KZ", "the point lies in Russia (RU)"),
+        },
+    )
+    assert placed.loc[1, "place_method"] == "swapped coordinates"
+    assert (placed.loc[1, "latitude"], placed.loc[1, "longitude"]) == (43.65, 51.16)
+    assert placed.loc[2, "place_method"] == "coordinates"

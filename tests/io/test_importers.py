@@ -17,6 +17,7 @@ from geo.io.dates import parse_dates
 from geo.io.importers import read_events
 from geo.io.sniffing import detect_format
 from geo.record.regions import load_regions
+from geo.schema import TIME_PRECISION_LABELS
 from tests.paths import FIXTURES
 
 ACLED_CURRENT = FIXTURES / "acled_current.csv"
@@ -445,3 +446,31 @@ def test_a_file_that_only_borrows_acled_names_is_not_credited_to_acled():
     assert imported.events["event_datetime"].notna().tolist() == timed.tolist()
     dataset = geo.dataset_from_import(imported, geo.load_regions("2022-01"), name="bundled")
     assert dataset.attribution is None
+
+
+def test_a_zip_inside_a_zip_says_so(tmp_path):
+    """GDELT's daily zips, zipped again by a download manager (a shape seen in shared folders)."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zipped:
+        zipped.writestr("20220105.export.CSV", (FIXTURES / "20220110.export.CSV").read_bytes())
+    outer = tmp_path / "gdelt.zip"
+    with zipfile.ZipFile(outer, "w") as zipped:
+        zipped.writestr("20220105.export.CSV.zip", inner.getvalue())
+    with pytest.raises(EventDataError) as refused:
+        read_events(outer)
+    assert str(refused.value) == (
+        "gdelt.zip/20220105.export.CSV.zip: this is a ZIP archive inside the ZIP archive: unpack "
+        "the outer one and give the inner archive (or the event file in it)"
+    )
+
+
+def test_month_and_year_dates_are_read_with_their_precision():
+    """A historical list whose dates are sometimes only a month or a year (held-out files of
+    issue 17 had `January 1971` and `August, 9, 1970`, both refused before)."""
+    result = read_events(FIXTURES / "places" / "historical_month_dates.csv")
+    assert result.problems == ()
+    days = result.events["event_date"].dt.strftime("%Y-%m-%d").tolist()
+    assert days == ["1971-01-01", "1970-08-09", "1972-01-01", "1971-03-01"]
+    assert result.events["time_precision"].tolist() == [3, pd.NA, 4, 3]
+    assert TIME_PRECISION_LABELS[3] == "within the month"
+    assert TIME_PRECISION_LABELS[4] == "within the year"
