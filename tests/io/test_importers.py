@@ -474,3 +474,18 @@ def test_month_and_year_dates_are_read_with_their_precision():
     assert result.events["time_precision"].tolist() == [3, pd.NA, 4, 3]
     assert TIME_PRECISION_LABELS[3] == "within the month"
     assert TIME_PRECISION_LABELS[4] == "within the year"
+
+
+def test_a_bigquery_export_of_gdelt_is_read_by_its_header(regions):
+    """docs/bigquery.md's query, exported as BigQuery writes CSV: a header of GDELT's names."""
+    result = read_events(FIXTURES / "places" / "bigquery_gdelt_export.csv")
+    assert result.format == "gdelt"
+    assert any("as BigQuery exports it" in note for note in result.notes)
+    # Aktobe is given only as its first-level unit (ActionGeo_Type 5): placed by KZ04, not by
+    # the point; the last row is located only at the country's centroid.
+    assert region_ids(result, regions) == ["mangystau", "almaty_city", "aktobe", None]
+    assert result.events["country_level"].tolist() == [False, False, False, True]
+    sql = (FIXTURES.parent.parent / "docs" / "bigquery.md").read_text(encoding="utf-8")
+    header = (FIXTURES / "places" / "bigquery_gdelt_export.csv").read_text().splitlines()[0]
+    selected = sql.split("SELECT", 1)[1].split("FROM", 1)[0]
+    assert [c.strip() for c in selected.split(",")] == header.split(",")
