@@ -10,7 +10,9 @@ the imports:
 - plain count (the yardstick): pyarrow.csv reads SQLDATE and the ActionGeo point, each region's
   prepared polygon tests the points in its bounding box (shapely.contains_xy), np.bincount counts
   per region and day. It knows nothing of countries, names, dates in other forms or reasons.
-- before (with --before DIR, a checkout of an earlier commit): ours as it was
+- upload (with --upload): the dashboard's own upload step, geo.uploads.read_upload under
+  UPLOAD_LIMITS (a capped worker process), on the file's bytes; "refused" when the limits say no
+- before (with --before DIR, a checkout of an earlier commit): ours (and the upload) as it was
 
 Usage: python bench/generate_gdelt.py --rows 1000000 &&
        python bench/research_size.py bench/out/gdelt_1Mx1/20220101.export.CSV [--repeat 3]
@@ -25,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -38,17 +41,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported)")
     parser.add_argument("--before", type=Path, help="a checkout of the code before, to compare")
     parser.add_argument("--before-repeat", type=int, default=1, help="rounds for --before")
+    parser.add_argument("--upload", action="store_true", help="also time the dashboard's upload")
     args = parser.parse_args(argv)
     ways = {"ours": ROOT, "plain count": ROOT}
+    if args.upload:
+        ways["upload"] = ROOT
     if args.before:
         ways["before"] = args.before.resolve()
+        if args.upload:
+            ways["upload before"] = args.before.resolve()
     results: dict[str, list[dict]] = {way: [] for way in ways}
     for round_number in range(args.repeat):
         for way, tree in ways.items():
-            if way == "before" and round_number >= args.before_repeat:
+            if way.endswith("before") and round_number >= args.before_repeat:
                 continue
             result = _run_child(way, tree, args.files)
             results[way].append(result)
+            if "refused" in result:
+                print(f"round {round_number + 1} {way}: refused: {result['refused']}", flush=True)
+                continue
             print(
                 f"round {round_number + 1} {way}: {result['seconds']:.2f} s, "
                 f"{result['peak_rss_mb']:,.0f} MB, {result['placed']:,} placed of "
@@ -77,7 +88,7 @@ def _run_child(way: str, tree: Path, files: list[Path]) -> dict:
 
 def _child(way: str, tree: Path, files: list[Path]) -> dict:
     sys.path.insert(0, str(tree))
-    run = _plain_count if way == "plain count" else _ours
+    run = {"plain count": _plain_count, "upload": _upload, "upload before": _upload}.get(way, _ours)
     started = time.perf_counter()
     result = run(files)
     result["seconds"] = time.perf_counter() - started - result.pop("import_seconds", 0.0)
@@ -104,6 +115,23 @@ def _ours(files: list[Path]) -> dict:
     }
 
 
+def _upload(files: list[Path]) -> dict:
+    started = time.perf_counter()
+    from geo.errors import LimitError
+    from geo.io.limits import UPLOAD_LIMITS
+    from geo.pipeline import read_counts
+    from geo.uploads import read_upload
+
+    imported = time.perf_counter() - started
+    (path,) = files
+    try:
+        dataset = read_upload(path.read_bytes(), path.name, "auto", UPLOAD_LIMITS)
+    except LimitError as error:
+        return {"import_seconds": imported, "refused": str(error)}
+    counts = read_counts(dataset)
+    return {"import_seconds": imported, "rows": counts.rows_read, "placed": counts.placed}
+
+
 def _plain_count(files: list[Path]) -> dict:
     started = time.perf_counter()
     import numpy as np
@@ -118,8 +146,12 @@ def _plain_count(files: list[Path]) -> dict:
     regions = load_regions("2022-01").geometry.values
     rows = placed = 0
     for path in files:
+        source = path
+        if path.suffix == ".zip":  # GDELT serves its files zipped, one file each
+            with zipfile.ZipFile(path) as archive:
+                source = pa.BufferReader(archive.read(archive.namelist()[0]))
         table = pacsv.read_csv(
-            path,
+            source,
             read_options=pacsv.ReadOptions(column_names=list(GDELT_COLUMNS[58])),
             parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
             convert_options=pacsv.ConvertOptions(
@@ -150,7 +182,9 @@ def _table(results: dict[str, list[dict]]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for way, runs in results.items():
+        runs = [r for r in runs if "refused" not in r]
         if not runs:
+            lines.append(f"| {way} | refused | | | | | | | |")
             continue
         seconds = [r["seconds"] for r in runs]
         median = statistics.median(seconds)

@@ -95,6 +95,7 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
     region = st.selectbox(
         "Region details",
         list(names),
+        index=None,  # a new dataset's options must not select their first region on their own
         key="region",
         format_func=names.get,
         placeholder="Click a region on the map, or choose one",

@@ -35,7 +35,6 @@ from geo.render.style import (
     CAPTION_INK,
     CLASS_COLOURS,
     COUNT_METRICS,
-    EVENT_TYPE_COLOURS,
     FRAME_EDGE,
     GUIDE_INK,
     INK,
@@ -45,12 +44,15 @@ from geo.render.style import (
     REGION_EDGE,
     SWATCH_EDGE,
     TEXT_INK,
+    TYPE_PALETTE,
     WATER_COLOUR,
     ZERO_COLOUR,
     Bins,
     colours_of_types,
     marker_radius,
     region_level,
+    type_colours,
+    type_legend,
     value_bins,
 )
 
@@ -73,7 +75,7 @@ _PALETTE_COLOURS = (
     ZERO_COLOUR,
     OTHER_TYPE_COLOUR,
     *CLASS_COLOURS,
-    *EVENT_TYPE_COLOURS.values(),
+    *TYPE_PALETTE,
 )
 """The colours the GIF palette keeps exactly: the map's own and the text's greys."""
 _FIGURE_WIDTH_IN = 12.0
@@ -211,6 +213,11 @@ class _Scene:
         totals = counts.groupby("region_id")[metric].sum()
         self.bins: Bins = value_bins(float(totals.max()), metric)
         self.events = _located(placed)
+        self.type_legend = type_legend(
+            placed.loc[placed["region_id"].notna(), "event_type"]
+            if "region_id" in placed
+            else placed["event_type"]
+        )
         self._build(regions, basemap, credit_lines(attribution), width_px)
 
     def day(self, date: object, name: str) -> pd.Timestamp:
@@ -360,14 +367,14 @@ class _Scene:
         )
         kinds = [
             Line2D([], [], marker="o", linestyle="", color=colour, markersize=7, alpha=0.8)
-            for colour in EVENT_TYPE_COLOURS.values()
+            for colour, _ in self.type_legend
         ]
         ring = Line2D(
             [], [], marker="o", linestyle="", markerfacecolor="none", color=GUIDE_INK, markersize=7
         )
         self.figure.legend(
             [*kinds, ring],
-            [*EVENT_TYPE_COLOURS, "region-level location"],
+            [*(kind for _, kind in self.type_legend), "region-level location"],
             loc="upper right",
             bbox_to_anchor=(0.995, (legend + foot) / height),
             ncol=4,
@@ -481,7 +488,7 @@ def _located(placed: pd.DataFrame) -> pd.DataFrame:
             "day": located["event_date"].dt.normalize(),
             "longitude": located["longitude"].astype("float64"),
             "latitude": located["latitude"].astype("float64"),
-            "colour": colours_of_types(located["event_type"]),
+            "colour": colours_of_types(located["event_type"], type_colours(placed["event_type"])),
             "hollow": region_level(located.get("geo_precision", unknown)),
             "size": _marker_area(located.get("fatalities", unknown)),
         }

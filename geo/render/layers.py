@@ -27,6 +27,7 @@ from geo.render.style import (
     colours_of_types,
     marker_radius,
     region_level,
+    type_colours,
 )
 
 KAZAKHSTAN_BOUNDS = ((40.5, 46.4), (55.5, 87.4))
@@ -130,7 +131,7 @@ def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict
     points = gpd.GeoDataFrame(
         {
             "frame": _frame_index(located["event_date"], frames),
-            "colour": colours_of_types(located["event_type"]),
+            "colour": colours_of_types(located["event_type"], type_colours(events["event_type"])),
             "approximate": region_level(located["geo_precision"]),
             "radius": marker_radius(located["fatalities"]).round(1).tolist(),
             **_event_texts(located),

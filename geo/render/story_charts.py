@@ -13,7 +13,7 @@ from geo.analysis.aggregate import deaths_per_day, events_per_day
 from geo.analysis.spread import units_affected_per_day
 from geo.pipeline import Dataset
 from geo.render import charts
-from geo.render.style import EVENT_TYPE_COLOURS
+from geo.render.style import type_colours
 
 
 def day_span(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -29,7 +29,7 @@ def timeline(dataset: Dataset, context: pd.DataFrame | None = None) -> dict:
         deaths_per_day(dataset.counts),
         context,
         None,
-        type_colours=EVENT_TYPE_COLOURS,
+        type_colours=type_colours(dataset.events["event_type"]),
         days=day_span(dataset),
     )
     return charts.inline_data(chart.to_dict())

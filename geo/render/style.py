@@ -30,13 +30,39 @@ EVENT_TYPE_COLOURS = {
     "Strategic developments": "#009E73",
 }
 """Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
+TYPE_PALETTE = (*EVENT_TYPE_COLOURS.values(), "#56B4E9", "#F0E442")
+"""All eight Okabe-Ito colours: a file's own categories take those its ACLED types leave."""
 OTHER_TYPE_COLOUR = "#999999"
-"""Any event type not in `EVENT_TYPE_COLOURS`."""
+"""The categories beyond the palette."""
+OTHER_TYPES_LABEL = "other categories"
 
 
-def colours_of_types(event_types: pd.Series) -> list[str]:
-    """The colour of each event's type (`OTHER_TYPE_COLOUR` for types without their own)."""
-    return [EVENT_TYPE_COLOURS.get(t, OTHER_TYPE_COLOUR) for t in event_types]
+def type_colours(event_types: pd.Series) -> dict[str, str]:
+    """The colour of each category of the data, for its points and its legend: ACLED's types
+    keep theirs (EVENT_TYPE_COLOURS); any other category, most frequent first, takes a colour
+    of TYPE_PALETTE none of the data's ACLED types uses; categories beyond the palette have none
+    (they are drawn in OTHER_TYPE_COLOUR, as "other categories")."""
+    counts = event_types.dropna().astype(str).value_counts()
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    own = {kind: colour for kind, colour in EVENT_TYPE_COLOURS.items() if kind in counts.index}
+    free = [colour for colour in TYPE_PALETTE if colour not in own.values()]
+    others = [kind for kind, _ in ordered if kind not in own]
+    return {**own, **dict(zip(others, free, strict=False))}
+
+
+def type_legend(event_types: pd.Series) -> list[tuple[str, str]]:
+    """(colour, category) for the legend of the data's points, "other categories" last."""
+    colours = type_colours(event_types)
+    shown = [(colour, kind) for kind, colour in colours.items()]
+    if event_types.dropna().astype(str).isin(list(colours)).all():
+        return shown
+    return [*shown, (OTHER_TYPE_COLOUR, OTHER_TYPES_LABEL)]
+
+
+def colours_of_types(event_types: pd.Series, colours: dict[str, str]) -> list[str]:
+    """The colour of each event's category in `colours` (type_colours), OTHER_TYPE_COLOUR for
+    the rest."""
+    return event_types.astype(object).map(colours).fillna(OTHER_TYPE_COLOUR).tolist()
 
 
 def region_level(geo_precision: pd.Series) -> np.ndarray:

@@ -38,7 +38,6 @@ from geo.render.style import (
     CLASS_COLOURS,
     COUNT_METRICS,
     DIFFUSION_COLOURS,
-    EVENT_TYPE_COLOURS,
     MAP_CREDITS,
     METRIC_NAMES,
     METRICS,
@@ -46,6 +45,7 @@ from geo.render.style import (
     REGION_EDGE,
     ZERO_COLOUR,
     Bins,
+    type_legend,
     value_bins,
 )
 
@@ -149,7 +149,7 @@ def player_payload(
             "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
         },
         "metric_names": METRIC_NAMES,
-        "type_colours": list(EVENT_TYPE_COLOURS.items()),
+        "type_legend": type_legend(placed["event_type"]),
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
         "region_edge": REGION_EDGE,

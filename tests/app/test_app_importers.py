@@ -99,3 +99,17 @@ def test_the_data_tab_counts_the_rows_not_placed_by_reason_and_offers_them_all()
     assert len(first) == sum(expected.values())  # a few rows: each reason's first 20 are all
     labels = [b.label for b in at.get("download_button")]
     assert f"Every row not placed ({sum(expected.values())}, CSV)" in labels
+
+
+def test_an_upload_selects_no_region_until_the_reader_picks_one():
+    """After an upload the region control listed Akmola Region (the first of the new options)
+    and the address said region=akmola, though the reader had chosen nothing."""
+    path = FIXTURES / "acled_current.csv"
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert at.selectbox(key="region").value is None
+    at.sidebar.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="region").value is None
+    assert "region" not in at.query_params

@@ -159,3 +159,64 @@ def test_timed_data_steps_by_hour(page, app_url, tmp_path):
     expect(frame.locator(".qantar-frame")).to_have_text("05 Jan 2022 15:00")
     expect(date_value(page)).to_have_text("Wed 05 Jan 2022 15:00", timeout=20_000)
     assert "step=hour" in page.url
+
+
+@pytest.fixture
+def own_taxonomy_csv(tmp_path):
+    """An export in another taxonomy than ACLED's (the categories issue 21 saw drawn grey), of
+    2023: its layout has 20 units, not the bundled 17, so the region control's options change."""
+    rows = pd.DataFrame(
+        {
+            "event_date": ["2023-01-02", "2023-01-03", "2023-01-04", "2023-01-04", "2023-01-05"],
+            "latitude": [43.3412, 43.6611, 43.25, 47.1048, 50.2797],
+            "longitude": [52.8619, 51.1739, 76.95, 51.8843, 57.2072],
+            "event_type": [
+                "Violent Protests",
+                "Violent Protests",
+                "Movement of Security Forces",
+                "Violent Protests",
+                "Protests",
+            ],
+            "location": ["Zhanaozen", "Aktau", "Almaty", "Atyrau", "Aktobe"],
+        }
+    )
+    path = tmp_path / "own_taxonomy.csv"
+    rows.to_csv(path, index=False)
+    return path, rows
+
+
+def test_an_upload_has_its_own_legend_and_no_region_chosen_for_the_reader(
+    page, app_url, own_taxonomy_csv
+):
+    from geo.render.style import type_colours
+
+    path, rows = own_taxonomy_csv
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_test_id(ST_FILE_UPLOADER_DROPZONE_INPUT).set_input_files(str(path))
+    expect(page.get_by_text("own_taxonomy.csv: 5 of 5 rows placed")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.qantar-region")).to_have_count(20, timeout=30_000)  # 2023: 20 units
+    colours = type_colours(rows["event_type"])
+    legend = frame.locator(".qantar-legend > .qantar-legend-item")
+    expect(legend.first).to_be_visible()
+    shown = legend.evaluate_all(
+        "items => items.map(i => [i.textContent, i.firstChild && i.firstChild.style"
+        " ? getComputedStyle(i.firstChild).color : ''])"
+    )
+    kinds = {text.lstrip("● ").strip(): colour for text, colour in shown if text.startswith("●")}
+    assert set(kinds) == set(colours)  # the file's categories, not ACLED's six
+    for kind, colour in colours.items():
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert kinds[kind] == f"rgb({red}, {green}, {blue})", kind
+    frame.locator(".qantar-last").click()
+    points = frame.locator("path.qantar-event")
+    expect(points).to_have_count(5)
+    drawn = sorted(points.evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+    assert drawn == sorted(colours[kind] for kind in rows["event_type"])
+    assert "region=" not in page.url
+    region = page.get_by_test_id(ST_SELECTBOX).filter(has_text="Region details")
+    expect(region.get_by_role("combobox")).to_have_value("")
+    expect(region).not_to_contain_text("Akmola")  # the first of the upload's regions
