@@ -33,6 +33,7 @@ from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.finish import ImportResult
 from geo.io.importers import read_events
 from geo.io.limits import ImportLimits
+from geo.io.many import is_many
 from geo.paths import BUNDLED_EVENTS
 from geo.record.events import load_bundled_events
 from geo.record.regions import layout_for_dates, load_regions
@@ -267,6 +268,8 @@ def load_dataset(
             )
         return _bundled_dataset(layout, on_stage)
     name = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    if is_many(source) and not Path(source).is_dir():
+        name = str(source)  # a glob: its pattern says which files
     imported = read_events(
         source,
         format=format,
@@ -320,15 +323,19 @@ def read_counts(dataset: Dataset) -> ReadCounts:
     of its values (the bundled record's unreadable time of day) is loaded, not rejected.
     """
     events = dataset.events
-    loaded_rows = set(events["source_row"])
     duplicates = dataset.duplicates if dataset.duplicates is not None else events.iloc[:0]
-    rejected_rows = {p.row for p in dataset.problems if p.row is not None} - loaded_rows
+    # Rows of several files (geo.io.many) are their file and their row there, as problems say.
+    many = "source_file" in events
+    loaded_rows = _row_keys(events, many)
+    problem_rows = {
+        (p.file, p.row) if many else p.row for p in dataset.problems if p.row is not None
+    }
+    rejected_rows = problem_rows - loaded_rows
     placed = events["region_id"].notna()
     methods = events.loc[placed, "place_method"].value_counts()
     set_aside = len(dataset.outside)  # rows of their own: not loaded, rejected or repeated
     return ReadCounts(
-        rows_read=len(loaded_rows | set(duplicates.get("source_row", ())) | rejected_rows)
-        + set_aside,
+        rows_read=len(loaded_rows | _row_keys(duplicates, many) | rejected_rows) + set_aside,
         loaded=len(events),
         placed=int(placed.sum()),
         rejected=len(rejected_rows),
@@ -337,6 +344,14 @@ def read_counts(dataset: Dataset) -> ReadCounts:
         duplicates=len(duplicates),
         placed_by={m: int(methods[m]) for m in PLACE_METHODS if methods.get(m)},
     )
+
+
+def _row_keys(frame: pd.DataFrame, many: bool) -> set:
+    """The row of each row of one file; (file, row) of each row of several."""
+    rows = frame.get("source_row", pd.Series(dtype="int64")).astype("int64")
+    if not many:
+        return set(rows)
+    return set(zip(frame["source_file"], rows, strict=True))
 
 
 def _with_set_aside(unplaced: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:

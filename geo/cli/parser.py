@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--events",
         metavar="FILE",
         type=Path,
-        help="event file (default: the bundled Kazakhstan, January 2022 events)",
+        help="event file, folder of event files or glob such as 'gdelt/202201*.export.CSV.zip' "
+        "(quoted; CSV, TSV, XLSX, GeoJSON, Parquet, ZIP; default: the bundled Kazakhstan, "
+        "January 2022 events)",
     )
     onset = argparse.ArgumentParser(add_help=False)
     onset.add_argument(
@@ -112,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read, validate and place an event file: rows read, loaded, placed (by "
         "method), unplaced with reasons, and every problem with its row and column.",
     )
-    validate.add_argument("file", metavar="FILE", type=Path, help="event file to check")
+    validate.add_argument(
+        "file", metavar="FILE", type=Path, help="event file (or folder, or quoted glob) to check"
+    )
 
     commands.add_parser(
         "summary",

@@ -219,6 +219,7 @@ def unplaced_report(dataset: Dataset) -> dict[str, Any]:
     shown = {
         reason: [
             {
+                **({"file": str(row.source_file)} if "source_file" in group else {}),
                 "row": _int(row.source_row),
                 "event_date": _date(row.event_date),
                 "location": _text(row.location),
@@ -281,7 +282,14 @@ def _missing(value: Any) -> bool:
 
 
 def _date(value: Any) -> str | None:
-    return None if _missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+    """YYYY-MM-DD; a row set aside unread (geo.io.abroad) keeps its date as its file wrote it
+    when that is no plain date."""
+    if _missing(value):
+        return None
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    except (ValueError, TypeError):
+        return str(value)
 
 
 def _int(value: Any) -> int | None:

@@ -49,6 +49,8 @@ def event_table(
     only its reason. A row set aside as abroad (`outside`, Dataset.outside) has its date as
     written, its country, `place_method` "set aside" and the reason.
     """
+    if "source_file" in placed:  # several files (geo.io.many): one table each, put together
+        return _of_each_file(placed, duplicates, problems, outside)
     events = _loaded_rows(placed)
     kept = events.set_index("source_row")
     repeats = _duplicate_rows(duplicates, kept)
@@ -62,6 +64,37 @@ def event_table(
     table["source_row"] = table["source_row"].astype("int64")
     table["duplicate_of"] = table["duplicate_of"].astype("Int64")
     return table[list(EVENT_TABLE_COLUMNS)]
+
+
+def _of_each_file(
+    placed: pd.DataFrame,
+    duplicates: pd.DataFrame | None,
+    problems: tuple[Problem, ...],
+    outside: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The tables of several files, each row with its `source_file`, file by file."""
+    names = list(dict.fromkeys(placed["source_file"]))
+    for frame in (duplicates, outside):
+        if frame is not None and "source_file" in frame:
+            names += [n for n in dict.fromkeys(frame["source_file"]) if n not in names]
+    names += [n for n in dict.fromkeys(p.file for p in problems) if n not in names]
+
+    def of(frame: pd.DataFrame | None, name: str) -> pd.DataFrame | None:
+        if frame is None or "source_file" not in frame:
+            return frame
+        return frame[frame["source_file"] == name].drop(columns="source_file")
+
+    tables = [
+        event_table(
+            of(placed, name),
+            of(duplicates, name),
+            tuple(p for p in problems if p.file == name),
+            of(outside, name),
+        ).assign(source_file=name)
+        for name in names
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    return table[["source_file", *EVENT_TABLE_COLUMNS]]
 
 
 def _loaded_rows(placed: pd.DataFrame) -> pd.DataFrame:

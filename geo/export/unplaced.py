@@ -25,6 +25,8 @@ def unplaced_rows(unplaced: pd.DataFrame) -> pd.DataFrame:
         column: unplaced[column] if column in unplaced else pd.Series(pd.NA, index=unplaced.index)
         for column in UNPLACED_COLUMNS
     }
+    if "source_file" in unplaced:  # several files (geo.io.many): a row is its file and its row
+        columns = {"source_file": unplaced["source_file"], **columns}
     table = pd.DataFrame(columns).reset_index(drop=True)
     reason = table["unplaced_reason"].astype("string").fillna("")
     table["unplaced_reason"] = reason.mask(reason == "", NO_REASON)

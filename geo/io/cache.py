@@ -84,6 +84,7 @@ def load_cached(directory: Path, key: str) -> ImportResult | None:
             duplicates,
             columns,
             outside.astype(no_outside().dtypes.to_dict()),
+            meta["file"],
         )
     except Exception:  # a damaged entry (any parser error) is a cache miss, rebuilt by the caller
         return None
@@ -103,6 +104,7 @@ def store_cached(directory: Path, key: str, result: ImportResult) -> ImportResul
         "columns": [str(c) for c in result.events.columns],
         "rows": len(result.events),
         "outside_rows": len(result.outside),
+        "file": result.file,
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)

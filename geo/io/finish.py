@@ -51,6 +51,8 @@ class ImportResult:
     a person needs to correct the guessed `mapping`); empty for ACLED and GDELT files."""
     outside: pd.DataFrame = field(default_factory=no_outside)
     """Rows set aside because the file places them in another country (geo.io.abroad)."""
+    file: str = ""
+    """The file's name as its problems give it (`<archive>/<member>` for a zipped one)."""
 
 
 def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult:
@@ -166,6 +168,7 @@ def finish_import(raw: RawEvents, date_order: str | None = None) -> ImportResult
         duplicates,
         raw.file_columns,
         outside,
+        raw.file,
     )
 
 

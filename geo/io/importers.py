@@ -33,9 +33,10 @@ from geo.io.finish import ImportResult, finish_import
 from geo.io.gdelt import read_gdelt
 from geo.io.generic import read_csv, read_geojson, read_xlsx
 from geo.io.limits import ImportLimits
+from geo.io.many import combined, files_of, is_many
 from geo.io.raw import RawEvents
 from geo.io.sniffing import detect_format
-from geo.io.sources import Source, open_source, unzip_single
+from geo.io.sources import PARQUET_MAGIC, Source, open_source, parquet_as_text, unzip_single
 
 READERS: dict[str, Callable[[Source, dict[str, str] | None], RawEvents]] = {
     "acled": read_acled,
@@ -60,7 +61,9 @@ def read_events(
 ) -> ImportResult:
     """Read an event file of any supported format into the canonical event table.
 
-    `source` is a path, the file's bytes or a binary file object (e.g. Streamlit's UploadedFile);
+    `source` is a path, the file's bytes or a binary file object (e.g. Streamlit's UploadedFile),
+    or a folder or a glob of event files, read as one (geo.io.many); a Parquet file is read by
+    its column names like a CSV file with that header;
     `name` is the file name used in messages. `format` is "auto" or one of FORMATS. `mapping`
     (canonical column -> your column) overrides the guessed mapping of CSV, XLSX and GeoJSON.
 
@@ -83,6 +86,10 @@ def read_events(
         raise EventDataError.of_file(
             name or "input", f"date_order must be one of {', '.join(ORDERS)}, got {date_order!r}"
         )
+    if is_many(source):  # a folder or a glob: each file read on its own, then put together
+        options = {"format": format, "mapping": mapping, "cache_dir": cache_dir}
+        options |= {"limits": limits, "date_order": date_order}
+        return combined([(p.name, read_events(p, **options)) for p in files_of(source)])
     file = open_source(source, name)
     if cache_dir is None:
         return _read_events(file, format, mapping, limits, date_order)
@@ -138,6 +145,9 @@ def read_raw(
         if zipped and detect_format(file) == "zip":
             chosen = "zip"
             file = unzip_single(file, limits)  # GDELT publishes its event files zipped
+        if file.head(4) == PARQUET_MAGIC:
+            chosen = "parquet"
+            file = parquet_as_text(file)
         chosen = detect_format(file) if format == "auto" else _check_format(format, file.name)
         if limits and chosen == "xlsx":
             limits.check_workbook(file.name, file.read())
@@ -155,6 +165,7 @@ def read_raw(
 _log = logging.getLogger(__name__)
 _UNREADABLE = {
     "zip": "not a readable ZIP archive (damaged or encrypted)",
+    "parquet": "not a readable Parquet file (damaged, or a type its columns cannot be read as)",
     "xlsx": "not a readable XLSX workbook (damaged, encrypted, or not a workbook)",
     "geojson": "not readable as GeoJSON: the JSON is malformed or not a FeatureCollection",
     **dict.fromkeys(

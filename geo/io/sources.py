@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
 from geo.errors import EventDataError, Problem
 from geo.io.limits import ImportLimits
 
+PARQUET_MAGIC = b"PAR1"
 HEAD_BYTES = 64 * 1024
 """How much of a file is read to detect its format, encoding and delimiter."""
 
@@ -114,3 +119,13 @@ def unzip_single(file: Source, limits: ImportLimits | None) -> Source:
             "inner archive (or the event file in it)",
         )
     return inner
+
+
+def parquet_as_text(file: Source) -> Source:
+    """A Parquet file as the CSV text of its columns, header first: every adapter reads it by
+    its column names as it reads a CSV file (ACLED's, GDELT's as BigQuery names them, any
+    other). Dates and times come out as ISO 8601 text."""
+    table = pq.read_table(pa.BufferReader(file.read()) if file.path is None else file.path)
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(batch_size=1 << 16))
+    return Source(file.name, data=buffer.getvalue())

@@ -119,24 +119,87 @@ def region_features(regions: gpd.GeoDataFrame) -> dict:
     return regions[["region_id"]].set_geometry(shapes, crs=regions.crs).__geo_interface__
 
 
-def event_features(events: pd.DataFrame, frames: Sequence[pd.Timestamp]) -> dict:
-    """One point per located event as a GeoJSON FeatureCollection, for the day player.
+def event_features(
+    events: pd.DataFrame, frames: Sequence[pd.Timestamp], *, by_place: bool = False
+) -> dict:
+    """One point per located event as a GeoJSON FeatureCollection, for the day player; with
+    `by_place`, one point per place, frame and category, sized by its count (`_by_place`).
 
     Each point carries the index of its frame (the player shows or hides it by that), its type
     colour, whether it is region-level (geo_precision 3: drawn as a hollow ring, since the point
-    is a stand-in, not where it happened), a radius that grows with the reported deaths, and
-    its text as plain strings, which the browser puts on the page as text, never as markup.
+    is a stand-in, not where it happened), a radius that grows with the reported deaths, the
+    number of events it stands for (`count`), and its text as plain strings, which the browser
+    puts on the page as text, never as markup.
     """
     located = events[events["latitude"].notna() & events["longitude"].notna()]
+    colours = colours_of_types(located["event_type"], type_colours(events["event_type"]))
+    frame = _frame_index(located["event_date"], frames)
+    if by_place:
+        return _by_place(located, frame, colours)
     points = gpd.GeoDataFrame(
         {
-            "frame": _frame_index(located["event_date"], frames),
-            "colour": colours_of_types(located["event_type"], type_colours(events["event_type"])),
+            "frame": frame,
+            "colour": colours,
             "approximate": region_level(located["geo_precision"]),
             "radius": marker_radius(located["fatalities"]).round(1).tolist(),
+            "count": 1,
             **_event_texts(located),
         },
         geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
+        crs="EPSG:4326",
+    )
+    return json.loads(points.to_json(drop_id=True))
+
+
+PLACE_DIGITS = 3
+"""Points that round to the same 0.001° (about 100 m) are one place on a map of many events
+(GDELT and ACLED give every event of a place that place's one point)."""
+
+
+def _by_place(located: pd.DataFrame, frame: list[int], colours: list[str]) -> dict:
+    """One mark per place, frame, category and kind of location, standing for its events: a
+    large upload costs the browser what its places cost, not its events (BENCHMARKS.md,
+    "Research files at real size"). Its radius grows with the square root of its count; its
+    tooltip names the place, the day, the category, the count and the deaths reported."""
+    table = pd.DataFrame(
+        {
+            "frame": frame,
+            "latitude": located["latitude"].astype("float64").round(PLACE_DIGITS).to_numpy(),
+            "longitude": located["longitude"].astype("float64").round(PLACE_DIGITS).to_numpy(),
+            "colour": colours,
+            "approximate": region_level(located["geo_precision"]),
+            "kind": located["event_type"].astype("string").fillna("").to_numpy(),
+            "place": located["location"].astype("string").fillna("").to_numpy(),
+            "day": pd.to_datetime(located["event_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "fatalities": located["fatalities"].astype("Float64").to_numpy(),
+        }
+    )
+    keys = ["frame", "latitude", "longitude", "colour", "approximate", "kind"]
+    marks = table.groupby(keys, sort=False, dropna=False).agg(
+        count=("day", "size"),
+        place=("place", "first"),
+        date=("day", "first"),
+        deaths=("fatalities", lambda d: d.sum(min_count=1)),
+    )
+    marks = marks.reset_index()
+    counts = marks["count"].to_numpy()
+    deaths = marks["deaths"].astype("Float64")
+    points = gpd.GeoDataFrame(
+        {
+            "frame": marks["frame"],
+            "colour": marks["colour"],
+            "approximate": marks["approximate"],
+            "radius": np.round(4 + 2.5 * np.sqrt(counts - 1), 1),
+            "count": counts,
+            "place": marks["place"].mask(marks["place"] == "", "Unnamed place"),
+            "date": marks["date"],
+            "kind": marks["kind"]
+            + np.where(counts > 1, " · " + marks["count"].astype(str) + " events", ""),
+            "notes": "",
+            "deaths": deaths.map(lambda n: "" if pd.isna(n) else f"Deaths reported: {int(n)}"),
+            "source": "",
+        },
+        geometry=gpd.points_from_xy(marks["longitude"], marks["latitude"]),
         crs="EPSG:4326",
     )
     return json.loads(points.to_json(drop_id=True))

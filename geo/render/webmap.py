@@ -58,7 +58,9 @@ STEP_WORDS = {
 }
 """Per time step: what the player's buttons step by ("One hour back") and its toolbar's name."""
 CLUSTER_THRESHOLD = 2000
-"""Above this many events the points are clustered: thousands of SVG circles make panning slow."""
+"""Above this many events the points stand for their place, frame and category (one mark each,
+geo.render.layers.event_features(by_place=True)), and above this many marks they are clustered:
+thousands of SVG circles make panning slow."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,6 @@ def player_payload(
     dataset: Dataset,
     *,
     windows: Iterable[int] = WINDOW_DAYS,
-    cluster: bool = False,
     tolls: pd.DataFrame | None = None,
 ) -> dict:
     """Everything the player needs for every frame, ready for `script_json`.
@@ -128,6 +129,7 @@ def player_payload(
     anchors = regions.geometry.representative_point()
     prefix = ONSET_PREFIX[dataset.step]
     placed = dataset.events[dataset.events["region_id"].notna()]
+    marks = event_features(placed, frames, by_place=len(placed) > CLUSTER_THRESHOLD)
     return {
         "frames": [frame_text(f, dataset.step, "key") for f in frames],
         "labels": [frame_text(f, dataset.step) for f in frames],
@@ -176,8 +178,8 @@ def player_payload(
             if pd.notna(row.parent_region_id)
         ],
         "regions": region_features(regions),
-        "events": event_features(placed, frames),
-        "cluster": cluster,
+        "events": marks,
+        "cluster": len(marks["features"]) > CLUSTER_THRESHOLD,
         "tolls": official_tolls_by_frame(tolls, regions["region_id"], frames),
     }
 
@@ -286,13 +288,7 @@ def story_map(
     m = base_map(source=source, online_tiles=online_tiles)
     if basemap is not None:
         add_basemap(basemap, m)
-    placed = int(dataset.events["region_id"].notna().sum())
     initial = initial or PlayerState(frame=0)
-    payload = player_payload(
-        dataset,
-        windows={*WINDOW_DAYS, initial.window_days},
-        cluster=placed > CLUSTER_THRESHOLD,
-        tolls=tolls,
-    )
+    payload = player_payload(dataset, windows={*WINDOW_DAYS, initial.window_days}, tolls=tolls)
     StoryLayer(payload, initial, source=source).add_to(m)
     return m

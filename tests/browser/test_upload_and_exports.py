@@ -220,3 +220,30 @@ def test_an_upload_has_its_own_legend_and_no_region_chosen_for_the_reader(
     region = page.get_by_test_id(ST_SELECTBOX).filter(has_text="Region details")
     expect(region.get_by_role("combobox")).to_have_value("")
     expect(region).not_to_contain_text("Akmola")  # the first of the upload's regions
+
+
+def test_a_large_upload_draws_a_mark_per_place_with_its_count(page, app_url, tmp_path):
+    """3,000 events at three places over three days: marks for places, not events; their
+    counts (data-count) add up to the events on the last day, counted again here."""
+    from tests.render.test_marks_by_place import many_events
+
+    events = many_events(3000).drop(columns="region_id")
+    path = tmp_path / "many.csv"
+    events.assign(event_date=events["event_date"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
+    page.goto(app_url)
+    wait_for_app(page)
+    page.get_by_test_id(ST_FILE_UPLOADER_DROPZONE_INPUT).set_input_files(str(path))
+    expect(page.get_by_text("many.csv: 3,000 of 3,000 rows placed")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    expect(page.locator(MAP_FRAME)).to_have_count(1, timeout=30_000)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator("path.qantar-region")).to_have_count(17, timeout=30_000)
+    frame.locator(".qantar-last").click()
+    marks = frame.locator("path.qantar-event")
+    groups = events.groupby([events["event_date"].dt.date, "location", "event_type"]).size()
+    expect(marks).to_have_count(len(groups))
+    counts = marks.evaluate_all(
+        "ms => ms.filter(m => m.style.display !== 'none').map(m => +m.dataset.count)"
+    )
+    assert sorted(counts) == sorted(groups.tolist())
+    assert sum(counts) == len(events)
