@@ -86,14 +86,17 @@ def test_the_hourly_player_shows_pythons_alt_text_for_each_hour(timed):
     assert payload["alt"] == [
         frame_alt_text(hourly.onsets, 3, hour, step="hour") for hour in hourly.frames
     ]
-    assert payload["alt"][-1] == "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
+    assert (
+        payload["alt"][-1]
+        == "2022-01-05 16:00: 2 of 3 regions where the unrest has begun; new that hour: B."
+    )
 
 
 def test_hourly_text_and_panel_use_the_hour(timed):
     hourly = by_hour(timed)
     hour = pd.Timestamp("2022-01-05 16:00")
     assert frame_alt_text(hourly.onsets, 3, hour, step="hour") == (
-        "2022-01-05 16:00: 2 of 3 regions affected; new that hour: B."
+        "2022-01-05 16:00: 2 of 3 regions where the unrest has begun; new that hour: B."
     )
     assert region_events(hourly.events, "b", hour, "daily", step="hour")["notes"].tolist() == ["b"]
     assert region_events(hourly.events, "a", hour, "daily", step="hour").empty

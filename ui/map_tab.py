@@ -63,13 +63,13 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
         dataset, pd.Timestamp(view.date), view.mode, view.window
     )
     st.metric(
-        "Regions with any event",
+        "Regions with any event, of any type",
         f"{with_events} of {table.num_rows}",
         help=(
             f"Events of any type (decisions and emergency rule too), "
             f"{MODE_LABELS[view.mode].lower()} {frame_text(view.date, dataset.step)}. "
-            "The map's “regions affected” counts regions whose first protest, riot or clash "
-            "has happened."
+            "The map's “regions where the unrest has begun” counts those whose first event "
+            "of the categories counted as unrest has happened."
         ),
     )
     st.dataframe(

@@ -355,14 +355,14 @@ def _numeric_order(parts: pd.DataFrame, dayfirst: bool, order: str | None) -> tu
     if dotted:
         return chosen, (
             f"numeric dates such as {_example(parts)} read day first (dates written with dots "
-            "are day first by convention); choose month-first (--monthfirst) if that is wrong"
+            "are day first by convention); choose month first if that is wrong"
         )
     why = "the file is in Russian/Kazakh" if dayfirst else "the file is not in Russian/Kazakh"
     sample = _example(parts)
     note = (
         f"numeric dates such as {sample} are ambiguous (every value allows day first and month "
-        f"first): read {_label(chosen)} because {why}; choose day-first or month-first "
-        "(--dayfirst / --monthfirst) if that is wrong"
+        f"first): read {_label(chosen)} because {why}; choose day first or month first if "
+        "that is wrong"
     )
     return chosen, note
 

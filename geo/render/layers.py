@@ -67,6 +67,9 @@ def base_map(
         zoom_start=4,
         zoom_snap=0.25,
         tiles=ONLINE_TILES if online_tiles else None,
+        # The page scrolls past the map: the wheel zooms only once the reader clicks or focuses
+        # it (the day player turns it on and off, as embedded maps do).
+        scrollWheelZoom=False,
     )
     use_local_assets(m, source)
     m.get_root().header.add_child(

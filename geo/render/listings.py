@@ -86,12 +86,15 @@ def frame_alt_text(
     onsets: pd.DataFrame, region_count: int, date: pd.Timestamp, *, step: str = "day"
 ) -> str:
     """What a frame of the map shows, in words (the same sentence the map carries as its
-    aria-label): "2022-01-04: 12 of 17 regions affected; new that day: Almaty, …"."""
+    aria-label): "2022-01-04: 12 of 17 regions where the unrest has begun; new that day:
+    Almaty, …". Named so it cannot be taken for the regions with any event (see
+    `regions_with_events`)."""
     dated = onsets.dropna(subset=["onset_date"])
     frame = pd.Timestamp(date) if step == "hour" else pd.Timestamp(date).normalize()
     affected = int((dated["onset_date"] <= frame).sum())
     fresh = ", ".join(dated.loc[dated["onset_date"] == frame, "unit"])
-    text = f"{frame_text(frame, step, 'alt')}: {affected} of {region_count} regions affected"
+    begun = f"{affected} of {region_count} regions where the unrest has begun"
+    text = f"{frame_text(frame, step, 'alt')}: {begun}"
     return text + (f"; new that {step}: {fresh}." if fresh else ".")
 
 
@@ -139,6 +142,6 @@ def region_table(
 
 def regions_with_events(table: pd.DataFrame) -> int:
     """Regions with at least one event of any type (decisions and emergency rule included) in
-    the view's frames: not the same as the map's "regions affected", which counts regions
-    whose first protest, riot or clash has happened (see `frame_alt_text`)."""
+    the view's frames: not the map's "regions where the unrest has begun", which counts regions
+    whose first event of the categories counted as unrest has happened (`frame_alt_text`)."""
     return int((table["events"] > 0).sum())

@@ -107,8 +107,8 @@ def test_frame_alt_text_says_how_many_and_which_are_new():
         }
     )
     assert frame_alt_text(onsets, 3, pd.Timestamp("2022-01-04")) == (
-        "2022-01-04: 2 of 3 regions affected; new that day: B."
+        "2022-01-04: 2 of 3 regions where the unrest has begun; new that day: B."
     )
     assert frame_alt_text(onsets, 3, pd.Timestamp("2022-01-03")) == (
-        "2022-01-03: 1 of 3 regions affected."
+        "2022-01-03: 1 of 3 regions where the unrest has begun."
     )

@@ -33,7 +33,7 @@ def run_app(**query) -> AppTest:
 
 
 def affected(at: AppTest) -> str:
-    return next(m for m in at.metric if m.label == "Regions with any event").value
+    return next(m for m in at.metric if m.label == "Regions with any event, of any type").value
 
 
 def test_first_screen_shows_the_story_without_errors():

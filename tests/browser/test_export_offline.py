@@ -56,3 +56,29 @@ def test_standalone_story_plays_offline_from_a_file(story_page, tmp_path, browse
     finally:
         page.close()
     assert outside == [], f"the page asked for {outside}"
+
+
+def test_scrolling_over_the_map_scrolls_the_page_until_the_reader_clicks_it(
+    story_page, tmp_path, browser
+):
+    """A reader scrolling a news page past the map must not zoom it (the zoom then stayed
+    through reruns); once they click it, the wheel zooms, as embedded maps do."""
+    target = tmp_path / "qantar.html"
+    target.write_text(story_page, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    try:
+        page.goto(target.as_uri())
+        region = page.locator("path.qantar-region").first
+        expect(page.locator("path.qantar-region")).to_have_count(17)
+        before = region.bounding_box()["width"]
+        box = page.locator(".leaflet-container").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -600)
+        page.wait_for_timeout(800)  # Leaflet's wheel debounce and zoom animation
+        assert region.bounding_box()["width"] == pytest.approx(before, rel=0.01)
+        page.mouse.click(box["x"] + 40, box["y"] + box["height"] - 40)  # the sea, off the regions
+        page.mouse.wheel(0, -600)
+        grown = "document.querySelector('path.qantar-region').getBoundingClientRect().width"
+        page.wait_for_function(f"{grown} > {before * 1.2}")
+    finally:
+        page.close()

@@ -229,7 +229,7 @@ def day_id(day: pd.Timestamp) -> str:
 
 
 def regions_with_events_metric(page) -> str:
-    metric = page.get_by_test_id(ST_METRIC).filter(has_text="Regions with any event")
+    metric = page.get_by_test_id(ST_METRIC).filter(has_text="Regions with any event, of any type")
     return metric.get_by_test_id(ST_METRIC_VALUE).inner_text()
 
 
@@ -254,7 +254,9 @@ def test_every_view_draws_what_geo_computes(page, app_url, bundled, filter_name)
             assert regions_with_events_metric(page) == (
                 f"{geo.regions_with_events(table)} of {len(dataset.regions)}"
             ), where
-            caption = page.get_by_text(re.compile(r"regions affected")).first.inner_text()
+            caption = page.get_by_text(
+                re.compile(r"regions where the unrest has begun")
+            ).first.inner_text()
             assert caption.startswith(frame_alt_text(dataset.onsets, len(dataset.regions), at)), (
                 where,
                 caption,
