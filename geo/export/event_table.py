@@ -27,6 +27,14 @@ EVENT_TABLE_COLUMNS = (
     "duplicate_of",
     "country",
     "reason",
+    "location",
+    "latitude",
+    "longitude",
+    "fatalities",
+    "fatalities_source",
+    "source",
+    "source_url",
+    "notes",
 )
 """Columns of the cleaned table, in order (docs/cli.md describes each)."""
 DUPLICATE_METHOD = "duplicate"
@@ -119,6 +127,10 @@ def _loaded_rows(placed: pd.DataFrame) -> pd.DataFrame:
             "duplicate_of": pd.Series(pd.NA, index=placed.index, dtype="Int64"),
             "country": _text(placed, "country"),
             "reason": reason,
+            **{column: _text(placed, column) for column in _TEXT_DETAILS},
+            "latitude": _number(placed, "latitude"),
+            "longitude": _number(placed, "longitude"),
+            "fatalities": _number(placed, "fatalities").round().astype("Int64"),
         }
     )
 
@@ -161,6 +173,7 @@ def _set_aside_rows(outside: pd.DataFrame | None) -> pd.DataFrame:
             "duplicate_of": pd.Series([pd.NA] * len(outside), dtype="Int64"),
             "country": country.to_numpy(),
             "reason": reasons,
+            "location": outside["location"].astype("string").fillna("").to_numpy(),
         },
         columns=list(EVENT_TABLE_COLUMNS),
     )
@@ -190,6 +203,17 @@ def _rows_not_loaded(problems: tuple[Problem, ...], loaded: set[int]) -> pd.Data
         },
         columns=list(EVENT_TABLE_COLUMNS),
     )
+
+
+_TEXT_DETAILS = ("location", "fatalities_source", "source", "source_url", "notes")
+"""What the row says of its event, as read: its place, deaths' reporter and sources (its point
+and deaths are numbers)."""
+
+
+def _number(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    return pd.to_numeric(frame[column], errors="coerce").astype("Float64")
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:

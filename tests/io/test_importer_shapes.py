@@ -397,3 +397,21 @@ def test_the_import_cache_keeps_the_duplicates_and_the_chosen_order(tmp_path):
     first = read_events(ambiguous, name="a.csv", cache_dir=tmp_path, date_order=DAY_FIRST)
     other = read_events(ambiguous, name="a.csv", cache_dir=tmp_path, date_order=MONTH_FIRST)
     assert days(first.events) == ["2022-05-01"] and days(other.events) == ["2022-01-05"]
+
+
+def test_the_cleaned_table_carries_each_rows_place_point_deaths_sources_and_notes(tmp_path):
+    """Issue 21: the cleaned table had no place name, coordinates, deaths, sources or notes.
+    Every one is compared with the bundled file's own cell, row by row."""
+    out = tmp_path / "events.csv"
+    run = [sys.executable, "-m", "geo", "export", "--what", "events", "--out", str(out)]
+    subprocess.run(run, check=True, capture_output=True, cwd=ROOT)
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    record = pd.read_csv(ROOT / "data" / "events" / "kz_jan2022_events.csv", dtype=str,
+                         keep_default_na=False)  # fmt: skip
+    assert len(table) == len(record)
+    for column in ("location", "source", "source_url", "notes", "fatalities_source"):
+        assert table[column].tolist() == record[column].str.strip().tolist(), column
+    for column in ("latitude", "longitude"):
+        assert table[column].astype(float).tolist() == record[column].astype(float).tolist()
+    deaths = [str(int(float(n))) if n else "" for n in record["fatalities"]]
+    assert table["fatalities"].tolist() == deaths
