@@ -136,7 +136,6 @@ def _plain_count(files: list[Path]) -> dict:
     started = time.perf_counter()
     import numpy as np
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import shapely
 
     from geo.io.gdelt import GDELT_COLUMNS
@@ -145,23 +144,17 @@ def _plain_count(files: list[Path]) -> dict:
     imported = time.perf_counter() - started
     regions = load_regions("2022-01").geometry.values
     rows = placed = 0
+    if len(files) == 1 and files[0].is_dir():
+        files = sorted(p for p in files[0].iterdir() if p.is_file())
     for path in files:
         source = path
         if path.suffix == ".zip":  # GDELT serves its files zipped, one file each
             with zipfile.ZipFile(path) as archive:
                 source = pa.BufferReader(archive.read(archive.namelist()[0]))
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(column_names=list(GDELT_COLUMNS[58])),
-            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=["SQLDATE", "ActionGeo_Lat", "ActionGeo_Long"],
-                column_types={"ActionGeo_Lat": pa.float64(), "ActionGeo_Long": pa.float64()},
-            ),
-        )
-        x = table["ActionGeo_Long"].to_numpy(zero_copy_only=False)
-        y = table["ActionGeo_Lat"].to_numpy(zero_copy_only=False)
-        day = table["SQLDATE"].to_numpy(zero_copy_only=False) % 100
+        if path.suffix.lower() == ".csv" and not path.name.endswith(".export.CSV"):
+            x, y, day = _acled_columns(source)
+        else:
+            x, y, day = _gdelt_columns(source, GDELT_COLUMNS[58])
         region = np.full(len(x), -1)
         for position, polygon in enumerate(regions):
             shapely.prepare(polygon)
@@ -173,6 +166,48 @@ def _plain_count(files: list[Path]) -> dict:
         rows += len(x)
         placed += int(counts.sum())
     return {"import_seconds": imported, "rows": rows, "placed": placed}
+
+
+def _gdelt_columns(source, names):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(column_names=list(names)),
+        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=["SQLDATE", "ActionGeo_Lat", "ActionGeo_Long"],
+            column_types={"ActionGeo_Lat": pa.float64(), "ActionGeo_Long": pa.float64()},
+        ),
+    )
+    day = table["SQLDATE"].to_numpy(zero_copy_only=False) % 100
+    return (*_xy(table, "ActionGeo_Long", "ActionGeo_Lat"), day)
+
+
+def _acled_columns(source):
+    """ACLED's CSV: its ISO dates' day of month, and the point."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(
+        source,
+        convert_options=pacsv.ConvertOptions(
+            include_columns=["event_date", "latitude", "longitude"],
+            column_types={
+                "event_date": pa.string(),
+                "latitude": pa.float64(),
+                "longitude": pa.float64(),
+            },
+        ),
+    )
+    day = pc.cast(pc.utf8_slice_codeunits(table["event_date"], 8, 10), pa.int64())
+    return (*_xy(table, "longitude", "latitude"), day.to_numpy(zero_copy_only=False))
+
+
+def _xy(table, x: str, y: str):
+    return (table[x].to_numpy(zero_copy_only=False), table[y].to_numpy(zero_copy_only=False))
 
 
 def _table(results: dict[str, list[dict]]) -> str:
