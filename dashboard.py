@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from geo.render.listings import STORY_TITLE
 from ui import cached, map_component, sidebar, state
 from ui.data_tab import data_ui
 from ui.dated import DATE_LABEL, dated_view_ui
@@ -26,7 +27,7 @@ def main() -> None:
     if state.embedded():
         hide_sidebar()
     else:
-        st.title("Qantar: how the January 2022 unrest spread across Kazakhstan")
+        st.title(STORY_TITLE)
     map_component.follow_slider(DATE_LABEL)  # the date moves the map at once, before any rerun
     rerun_after_restart()
     with said_plainly():

@@ -18,6 +18,7 @@ from geo.export.page import standalone_html
 from geo.pipeline import Dataset, read_counts
 from geo.render import webmap
 from geo.render.htmlsafe import markdown_text
+from geo.render.listings import story_title
 from geo.render.style import COUNT_METRICS, SOURCES_AND_LICENCES
 from ui import cached, state
 from ui.viewstate import ViewState
@@ -212,7 +213,7 @@ def standalone_snapshot(dataset: Dataset, view: ViewState) -> str:
         initial=state.player_state(view, state.frames_of(dataset)),
         tolls=cached.tolls_of(dataset),
     )
-    return standalone_html(m, title=f"Qantar — {dataset.name}", attribution=dataset.attribution)
+    return standalone_html(m, title=story_title(dataset), attribution=dataset.attribution)
 
 
 def reader_edition(dataset: Dataset, view: ViewState) -> bytes:

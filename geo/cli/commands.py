@@ -34,6 +34,7 @@ from geo.export.event_table import event_table
 from geo.export.unplaced import unplaced_csv
 from geo.paths import BUNDLED_EVENTS
 from geo.pipeline import Dataset, load_dataset, official_tolls, read_counts
+from geo.render.listings import story_title
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 TEXT_EXPORTS = frozenset({"events", "region-days", "onsets", "geojson", "html"})
@@ -230,7 +231,7 @@ def _export_bytes(dataset: Dataset, file: str, args: argparse.Namespace) -> byte
     if args.what == "html":
         return page.standalone_html(
             _story_map(dataset, args.origin, args.all_types),
-            title=f"Qantar: {Path(file).name}",
+            title=story_title(dataset),
             attribution=credit,
         ).encode("utf-8")
     picture = {

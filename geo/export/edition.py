@@ -18,7 +18,6 @@ HTML, `tojson` (which escapes <, >, & and ') for the JSON the page's script read
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from geo.export.tables import credit_lines
 from geo.pipeline import Dataset
 from geo.render import story_charts, webmap
 from geo.render.frames import frame_text
+from geo.render.listings import story_title
 from geo.render.webmap import PlayerState
 from geo.schema import is_web_link
 
@@ -76,7 +76,7 @@ def write_edition(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     initial = PlayerState(frame=days.index(opening))
-    title = f"Qantar — {dataset.name}"
+    title = story_title(dataset)
     pages = {
         "map.html": standalone_html(
             webmap.story_map(dataset, basemap=basemap, initial=initial),
@@ -84,7 +84,7 @@ def write_edition(
             attribution=dataset.attribution,
         ),
         "vega.js": _vega_bundle(),
-        "index.html": _index_page(dataset, days, opening, initial, title, context, tolls),
+        "index.html": _index_page(dataset, days, opening, title, context, tolls),
     }
     for name, text in pages.items():
         (out / name).write_text(text, encoding="utf-8")
@@ -102,7 +102,7 @@ def edition_zip(dataset: Dataset, **options) -> bytes:
         return buffer.getvalue()
 
 
-def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
+def _index_page(dataset, days, opening, title, context, tolls) -> str:
     return (
         _environment()
         .get_template("edition.html.j2")
@@ -112,7 +112,6 @@ def _index_page(dataset, days, opening, initial, title, context, tolls) -> str:
             days=[frame_text(d, "day", "key") for d in days],
             day_labels=[frame_text(d, "day", "control") for d in days],
             opening=f"{opening:%Y-%m-%d}",
-            player_state=json.loads(initial.as_json()),
             regions_by_day=_regions_by_day(dataset, days),
             specs=_chart_specs(dataset, context, tolls),
             onsets=_onset_rows(dataset.onsets),

@@ -145,3 +145,17 @@ def regions_with_events(table: pd.DataFrame) -> int:
     the view's frames: not the map's "regions where the unrest has begun", which counts regions
     whose first event of the categories counted as unrest has happened (`frame_alt_text`)."""
     return int((table["events"] > 0).sum())
+
+
+STORY_TITLE = "Qantar: how the January 2022 unrest spread across Kazakhstan"
+"""The bundled record's story, as the dashboard, its exports and its edition name it."""
+
+
+def story_title(dataset) -> str:
+    """What a page of `dataset` (a geo.pipeline.Dataset) is about, not its file's name: the
+    bundled record's story, or the events of an upload in Kazakhstan over its days."""
+    if dataset.bundled:
+        return STORY_TITLE
+    days = dataset.events["event_date"]
+    span = f"{days.min():%d %b %Y} – {days.max():%d %b %Y}"
+    return f"Qantar: events in Kazakhstan, {span} (from {dataset.name})"

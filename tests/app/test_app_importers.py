@@ -46,6 +46,8 @@ def test_an_ambiguous_upload_says_how_it_was_read_and_the_person_can_choose():
     assert not at.exception
     assert shown_days(at) == ["2022-05-01", "2022-05-02"]
     assert any("read day first because the file is in Russian/Kazakh" in c for c in captions(at))
+    # Words for readers: the choice is the sidebar's, not a command-line option.
+    assert not any("--dayfirst" in c or "--monthfirst" in c for c in captions(at))
     at.sidebar.radio(key="date_order").set_value("monthfirst")
     at.run()
     assert not at.exception
