@@ -28,7 +28,7 @@ from geo.analysis.spread import (
     spread_tree,
 )
 from geo.errors import ArgumentError, EventDataError, Problem
-from geo.io.abroad import no_outside
+from geo.io.abroad import OUTSIDE_COLUMNS, no_outside
 from geo.io.acled import ACLED_ATTRIBUTION
 from geo.io.finish import ImportResult
 from geo.io.importers import read_events
@@ -50,6 +50,8 @@ class Dataset:
     counts: pd.DataFrame
     problems: tuple[Problem, ...]
     unplaced: pd.DataFrame
+    """Every row not placed, as UNPLACED_COLUMNS: loaded rows placed nowhere, and the rows set
+    aside as abroad at import."""
     notes: tuple[str, ...]
     attribution: str | None
     """Credit the data's terms require on the map and on every export (ACLED's), if any."""
@@ -354,16 +356,28 @@ def _row_keys(frame: pd.DataFrame, many: bool) -> set:
     return set(zip(frame["source_file"], rows, strict=True))
 
 
+UNPLACED_COLUMNS = (*OUTSIDE_COLUMNS, "unplaced_reason")
+"""What a dataset keeps of each row not placed (Dataset.unplaced): its row (and file, for
+several), id, date, category, place names, country and reason. Narrow on purpose: a GDELT month
+leaves millions of rows abroad."""
+
+
 def _with_set_aside(unplaced: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
-    """The unplaced rows and the rows set aside as abroad, in file order."""
+    """The unplaced rows and the rows set aside as abroad, in file order, as UNPLACED_COLUMNS
+    (dates as YYYY-MM-DD, or as the file wrote them for rows set aside unread)."""
+    many = "source_file" in unplaced or "source_file" in outside
+    columns = ["source_file", *UNPLACED_COLUMNS] if many else list(UNPLACED_COLUMNS)
+    missing = pd.Series(pd.NA, index=unplaced.index, dtype="string")
+    placed_part = pd.DataFrame({c: unplaced.get(c, missing) for c in columns})
+    placed_part["event_date"] = pd.to_datetime(placed_part["event_date"]).dt.strftime("%Y-%m-%d")
     if outside.empty:
-        return unplaced
-    reasons = outside["country"].astype("string").fillna("")
-    codes, uniques = pd.factorize(reasons)
+        return placed_part.reset_index(drop=True)
+    codes, uniques = pd.factorize(outside["country"].astype("string").fillna(""))
     texts = np.asarray([outside_reason(code) for code in uniques], dtype=object)
-    set_aside = outside.assign(unplaced_reason=texts[codes])
-    table = pd.concat([unplaced, set_aside], ignore_index=True)
-    return table.sort_values("source_row", kind="stable", ignore_index=True)
+    set_aside = outside.assign(unplaced_reason=pd.array(texts[codes], dtype="string"))
+    table = pd.concat([placed_part, set_aside[columns]], ignore_index=True)
+    order = ["source_file", "source_row"] if many else ["source_row"]
+    return table.sort_values(order, kind="stable", ignore_index=True)
 
 
 def _is_bundled(source: str | Path | bytes | None) -> bool:

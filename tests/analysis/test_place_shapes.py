@@ -39,7 +39,7 @@ def read(name: str, regions, **options) -> pd.DataFrame:
 
 
 def every_row(dataset) -> pd.DataFrame:
-    columns = ["source_row", "region_id", "country", "unplaced_reason"]
+    columns = ["source_row", "country", "unplaced_reason"]  # no region: never placed
     set_aside = dataset.unplaced[dataset.unplaced["source_row"].isin(dataset.outside["source_row"])]
     rows = pd.concat([dataset.events, set_aside[columns]], ignore_index=True)
     return rows.sort_values("source_row").set_index("source_row")

@@ -367,7 +367,7 @@ def test_html_export_is_a_standalone_page(capsys, tmp_path):
     status, _, _ = run(capsys, "export", "--what", "html", "--all-types", "--out", str(out_path))
     assert status == 0
     page = out_path.read_text(encoding="utf-8")
-    assert "<title>Qantar: kz_jan2022_events.csv</title>" in page
+    assert "<title>Qantar: how the January 2022 unrest spread across Kazakhstan</title>" in page
     assert "<script src=" not in page  # scripts are inlined: the page works offline
 
 
