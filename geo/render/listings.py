@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, Mode, frame_window, values_at
+from geo.analysis.spread import unrest_types
 from geo.render.frames import frame_text
 from geo.schema import GEO_PRECISION_LABELS, TIME_PRECISION_LABELS, is_web_link
 
@@ -159,3 +160,27 @@ def story_title(dataset) -> str:
     days = dataset.events["event_date"]
     span = f"{days.min():%d %b %Y} – {days.max():%d %b %Y}"
     return f"Qantar: events in Kazakhstan, {span} (from {dataset.name})"
+
+
+UNREST_WORDS = {
+    "Protests": "protest",
+    "Riots": "riot",
+    "Battles": "clash",
+    "Violence against civilians": "attack on civilians",
+    "Explosions/Remote violence": "explosion",
+}
+"""ACLED's unrest types as a reader names one event of each."""
+
+
+def onset_noun(dataset) -> str:
+    """What a region's onset is the first of, in a reader's words, for the events the view
+    counts (a geo.pipeline.Dataset, filtered or not): "protest" with the Protests filter, "riot
+    or clash" for two types; "unrest event" for three or more, and for a file's own categories
+    (short enough for a legend title)."""
+    counted = dataset.unrest_types or unrest_types(dataset.events["event_type"])
+    present = set(dataset.events["event_type"].dropna().astype(str))
+    words = [UNREST_WORDS.get(kind) for kind in counted if kind in present]
+    if not words or None in words:
+        return "unrest event"
+    words = list(dict.fromkeys(words))
+    return " or ".join(words) if len(words) <= 2 else "unrest event"

@@ -33,7 +33,7 @@ from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSo
 from geo.render.frames import frame_text
 from geo.render.htmlsafe import RenderedOnce, script_json
 from geo.render.layers import add_basemap, base_map, event_features, region_features
-from geo.render.listings import frame_alt_text
+from geo.render.listings import frame_alt_text, onset_noun
 from geo.render.style import (
     CLASS_COLOURS,
     COUNT_METRICS,
@@ -150,7 +150,8 @@ def player_payload(
             ],
             "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
         },
-        "metric_names": METRIC_NAMES,
+        "metric_names": {**METRIC_NAMES, "onset": f"First {onset_noun(dataset)}"},
+        "onset_noun": onset_noun(dataset),
         "type_legend": type_legend(placed["event_type"]),
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,

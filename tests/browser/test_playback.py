@@ -81,7 +81,7 @@ def test_an_embedded_link_keeps_embed_and_the_view(page, app_url):
     page.goto(f"{app_url}/?embed=true&date=2022-01-03&metric=onset")
     wait_for_app(page)
     frame = map_frame(page)
-    expect(frame.locator(".qantar-legend-title")).to_have_text("First protest on 03 Jan 2022")
+    expect(frame.locator(".qantar-legend-title")).to_have_text("First unrest event on 03 Jan 2022")
     labels = frame.locator(".qantar-region-label")
     expect(labels.filter(has_text="D+0")).to_have_count(1)  # Mangystau, 2 January
     # Atyrau, West Kazakhstan and Almaty (3 January in the record)
