@@ -8,7 +8,9 @@
 # QANTAR_RUN_DIR (default .replicas/ in this checkout) holds the PIDs, the logs and the generated
 # nginx.conf; QANTAR_APP_DIR (default this checkout) is the app tree to run. PYTHON is the
 # interpreter that runs the replicas (default: this checkout's .venv, as `make install` makes it,
-# else python3); the tests and bench/load.py pass their own. Needs nginx (`apt-get install -y nginx`).
+# else python3); the tests and bench/load.py pass their own. QANTAR_FRAME_ANCESTORS (default: the
+# list in deploy/nginx/frame-ancestors.conf) is the sites that may frame the page, e.g.
+# "'self' https://www.example-news.org". Needs nginx (`apt-get install -y nginx`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 app=${QANTAR_APP_DIR:-$root}
@@ -50,6 +52,12 @@ start() {
     servers+="        server 127.0.0.1:$app_port max_fails=3 fail_timeout=10s;"$'\n'
     wait_healthy "http://127.0.0.1:$app_port/_stcore/health" 120
   done
+  if [[ -n ${QANTAR_FRAME_ANCESTORS:-} ]]; then  # the sites that may frame the page, for tests
+    printf 'map $host $qantar_frame_ancestors {\n    default "%s";\n}\n' "$QANTAR_FRAME_ANCESTORS" \
+      >"$run/frame-ancestors.conf"
+  else
+    cp "$deploy/frame-ancestors.conf" "$run/frame-ancestors.conf"
+  fi
   sed -e "s|@RUN@|$run|g" -e "s|@DEPLOY@|$deploy|g" -e "s|@PORT@|$port|g" \
     -e "s|@USER@|$(id -un) $(id -gn)|g" \
     "$deploy/replicas.conf.template" | awk -v servers="${servers%$'\n'}" '{ if ($1 == "@SERVERS@") print servers; else print }' \

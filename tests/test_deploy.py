@@ -20,9 +20,16 @@ INGRESS = next(
 )["metadata"]["annotations"]
 
 
+ANCESTORS = (ROOT / "deploy" / "nginx" / "frame-ancestors.conf").read_text(encoding="utf-8")
+
+
 def nginx_headers() -> dict[str, str]:
-    found = re.findall(r'^add_header ([\w-]+) "(.*)" always;$', NGINX, flags=re.M)
-    return dict(found)
+    """The headers nginx sends, with the default allow-list of frame-ancestors.conf in place."""
+    found = dict(re.findall(r'^add_header ([\w-]+) "(.*)" always;$', NGINX, flags=re.M))
+    default = re.search(r'^\s*default "(.*)";$', ANCESTORS, flags=re.M).group(1)
+    policy = found["Content-Security-Policy"]
+    found["Content-Security-Policy"] = policy.replace("$qantar_frame_ancestors", default)
+    return found
 
 
 def ingress_headers() -> dict[str, str]:
@@ -53,3 +60,13 @@ def test_every_nginx_config_declares_the_frontend_cache_the_server_part_uses():
     for name in ("compose.conf", "replicas.conf.template"):
         http = (ROOT / "deploy" / "nginx" / name).read_text(encoding="utf-8")
         assert re.search(rf"^\s*proxy_cache_path \S+ .*keys_zone={zone}:", http, flags=re.M), name
+
+
+def test_who_may_frame_the_page_is_one_allow_list_defaulting_to_the_page_itself():
+    assert re.search(r'^\s*default "\'self\'";$', ANCESTORS, flags=re.M)
+    assert "frame-ancestors $qantar_frame_ancestors" in NGINX
+    assert "server_tokens off;" in NGINX
+    compose = (ROOT / "deploy" / "nginx" / "compose.conf").read_text(encoding="utf-8")
+    assert "include /etc/nginx/qantar/frame-ancestors.conf;" in compose
+    template = (ROOT / "deploy" / "nginx" / "replicas.conf.template").read_text(encoding="utf-8")
+    assert "include @RUN@/frame-ancestors.conf;" in template

@@ -35,13 +35,39 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory) -> Iterator[dict]:
+def news_sites(tmp_path_factory) -> Iterator[dict]:
+    """Two news sites on 127.0.0.1, each a page that embeds the dashboard: the first is on the
+    proxy's allow-list (QANTAR_FRAME_ANCESTORS), the second is not."""
+    folder = tmp_path_factory.mktemp("news")
+    sites, servers = {}, []
+    for name in ("allowed", "other"):
+        port = free_port()
+        sites[name] = f"http://127.0.0.1:{port}"
+        servers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                cwd=folder,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    try:
+        yield {"folder": folder, **sites}
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory, news_sites) -> Iterator[dict]:
     if shutil.which("nginx") is None:
         if os.environ.get("CI"):
             pytest.fail("nginx not found: `apt-get install -y nginx`")
         pytest.skip("nginx not found (apt-get install -y nginx)")
     run_dir = tmp_path_factory.mktemp("replicas")
     env = {**os.environ, "QANTAR_RUN_DIR": str(run_dir), "PYTHON": sys.executable}
+    env["QANTAR_FRAME_ANCESTORS"] = f"'self' {news_sites['allowed']}"
     port = free_port()
     started = subprocess.run(
         [str(REPLICAS), "start", "2", str(port)], env=env, capture_output=True, text=True
@@ -79,6 +105,7 @@ def test_the_proxy_sends_security_headers_and_a_routing_cookie(proxy):
     policy = headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "object-src 'none'" in policy
+    assert headers["Server"] == "nginx"  # server_tokens off: no version
     assert headers["Set-Cookie"].startswith("qantar_route=")
     assert "HttpOnly" in headers["Set-Cookie"]
 
@@ -116,3 +143,32 @@ def test_the_map_draws_through_the_proxy_under_its_policy(page, proxy):
     violations = {f.url: f.evaluate("window.__cspViolations || []") for f in page.frames}
     assert all(found == [] for found in violations.values()), violations
     assert page.outside_requests == []
+
+
+def test_a_news_site_on_the_allow_list_embeds_the_map_and_another_cannot(page, proxy, news_sites):
+    """Embeds with consent: `frame-ancestors` lists the sites that may frame the page. The
+    allowed site's `?embed=true` iframe draws the map; the other site's frame stays empty."""
+    _, headers = status_and_headers(proxy["url"] + "/")
+    assert headers["Content-Security-Policy"].endswith(
+        f"frame-ancestors 'self' {news_sites['allowed']}"
+    )
+    story = (
+        "<!DOCTYPE html><title>A story</title><p>Our reporting.</p>"
+        f'<iframe id="qantar" src="{proxy["url"]}/?embed=true&date=2022-01-04" '
+        'width="1000" height="800" title="Qantar"></iframe>'
+    )
+    (news_sites["folder"] / "story.html").write_text(story, encoding="utf-8")
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.goto(news_sites["allowed"] + "/story.html")
+    embed = page.frame_locator("#qantar")
+    expect(embed.frame_locator(MAP_FRAME).locator("path.qantar-region")).to_have_count(
+        17, timeout=90_000
+    )
+    expect(embed.locator("[data-testid='stSidebar']")).to_be_hidden()  # embedded: no sidebar
+    assert not [text for text in refused if "frame-ancestors" in text]
+
+    page.goto(news_sites["other"] + "/story.html")
+    page.wait_for_timeout(3000)
+    assert page.frame_locator("#qantar").locator("[data-testid='stApp']").count() == 0
+    assert any("frame-ancestors" in text for text in refused), refused
