@@ -24,7 +24,7 @@ from ui import cached, state
 from ui.viewstate import DEATHS
 
 MODE_LABELS = {"cumulative": "Up to the date", "daily": "On the date", "window": "Last k days"}
-METRIC_LABELS = {**METRIC_NAMES, "onset": "Day of first protest (D+n)"}
+METRIC_LABELS = {**METRIC_NAMES, "onset": "Day of the first unrest event (D+n)"}
 """The map's names of the metrics; the control also says what unit the onset is counted in."""
 DATE_ORDERS = {
     "auto": "as the file says",

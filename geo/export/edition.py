@@ -35,7 +35,7 @@ from geo.export.tables import credit_lines
 from geo.pipeline import Dataset
 from geo.render import story_charts, webmap
 from geo.render.frames import frame_text
-from geo.render.listings import story_title
+from geo.render.listings import onset_noun, story_title
 from geo.render.webmap import PlayerState
 from geo.schema import is_web_link
 
@@ -110,6 +110,7 @@ def _index_page(dataset, days, opening, title, context, tolls) -> str:
             title=title,
             name=dataset.name,
             days=[frame_text(d, "day", "key") for d in days],
+            onset_noun=onset_noun(dataset),
             day_labels=[frame_text(d, "day", "control") for d in days],
             opening=f"{opening:%Y-%m-%d}",
             regions_by_day=_regions_by_day(dataset, days),

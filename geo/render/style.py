@@ -147,7 +147,7 @@ METRICS = (*COUNT_METRICS, "onset", "diffusion")
 METRIC_NAMES = {
     "events": "Events",
     "fatalities": "Deaths reported",
-    "onset": "First protest",
+    "onset": "First unrest event",
     "diffusion": "Diffusion class",
 }
 """The name of each metric (legend titles, region names for screen readers)."""
