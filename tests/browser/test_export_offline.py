@@ -58,6 +58,18 @@ def test_standalone_story_plays_offline_from_a_file(story_page, tmp_path, browse
     assert outside == [], f"the page asked for {outside}"
 
 
+def settled_width(page, region) -> float:
+    """The region's drawn width once it stays the same for half a second."""
+    last = None
+    for _ in range(40):
+        width = region.bounding_box()["width"]
+        if last is not None and abs(width - last) < 0.5:
+            return width
+        last = width
+        page.wait_for_timeout(500)
+    pytest.fail("the map did not settle in 20 s")
+
+
 def test_scrolling_over_the_map_scrolls_the_page_until_the_reader_clicks_it(
     story_page, tmp_path, browser
 ):
@@ -70,7 +82,7 @@ def test_scrolling_over_the_map_scrolls_the_page_until_the_reader_clicks_it(
         page.goto(target.as_uri())
         region = page.locator("path.qantar-region").first
         expect(page.locator("path.qantar-region")).to_have_count(17)
-        before = region.bounding_box()["width"]
+        before = settled_width(page, region)  # the map fits its bounds after it opens
         box = page.locator(".leaflet-container").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.wheel(0, -600)
