@@ -17,7 +17,7 @@ from geo.analysis.aggregate import region_day_counts
 from geo.analysis.join import DEFAULT_TOLERANCE_KM
 from geo.analysis.local_days import with_local_days
 from geo.analysis.placing import PLACE_METHODS, place_events
-from geo.analysis.scope import outside_reason
+from geo.analysis.scope import outside_reasons
 from geo.analysis.spread import (
     Origin,
     SpreadFit,
@@ -372,9 +372,8 @@ def _with_set_aside(unplaced: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFra
     placed_part["event_date"] = pd.to_datetime(placed_part["event_date"]).dt.strftime("%Y-%m-%d")
     if outside.empty:
         return placed_part.reset_index(drop=True)
-    codes, uniques = pd.factorize(outside["country"].astype("string").fillna(""))
-    texts = np.asarray([outside_reason(code) for code in uniques], dtype=object)
-    set_aside = outside.assign(unplaced_reason=pd.array(texts[codes], dtype="string"))
+    reasons = pd.array(outside_reasons(outside["country"]), dtype="string")
+    set_aside = outside.assign(unplaced_reason=reasons)
     table = pd.concat([placed_part, set_aside[columns]], ignore_index=True)
     order = ["source_file", "source_row"] if many else ["source_row"]
     return table.sort_values(order, kind="stable", ignore_index=True)

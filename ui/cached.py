@@ -18,7 +18,7 @@ import geo
 from geo.analysis.aggregate import key_days
 from geo.analysis.filters import EventFilter, filter_mask
 from geo.pipeline import Dataset, load_dataset, official_tolls, view_dataset
-from geo.render import story_charts, webmap
+from geo.render import listings, story_charts, webmap
 from geo.render.listings import frame_alt_text
 from ui import map_component
 
@@ -81,6 +81,12 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **PER_DAY)
 def map_alt_text(dataset: Dataset, day: pd.Timestamp) -> str:
     return frame_alt_text(dataset.onsets, len(dataset.regions), day, step=dataset.step)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)
+def onset_noun(dataset: Dataset) -> str:
+    """What the onsets count, in words (not recounted on every date change)."""
+    return listings.onset_noun(dataset)
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)

@@ -10,7 +10,7 @@ import geo
 from geo.pipeline import Dataset
 from geo.render.frames import frame_text
 from geo.render.htmlsafe import markdown_text
-from geo.render.listings import onset_noun, region_events
+from geo.render.listings import region_events
 from ui import cached, map_component, state
 from ui.columns import frame_column, source_link_columns
 from ui.sidebar import MODE_LABELS
@@ -78,7 +78,7 @@ def region_table_ui(dataset: Dataset, view: ViewState) -> None:
             "name_en": "Region",
             "events": st.column_config.NumberColumn("Events"),
             "fatalities": st.column_config.NumberColumn("Deaths reported"),
-            "onset_date": frame_column(f"First {onset_noun(dataset)}", dataset.step),
+            "onset_date": frame_column(f"First {cached.onset_noun(dataset)}", dataset.step),
             "days_since_origin": st.column_config.NumberColumn(
                 "D+" if dataset.step == "day" else "D+ (days)", format="D+%d"
             ),

@@ -8,7 +8,6 @@ import streamlit as st
 
 import geo
 from geo.pipeline import Dataset
-from geo.render.listings import onset_noun
 from ui import cached
 from ui.columns import source_link_columns
 from ui.viewstate import ViewState
@@ -33,7 +32,7 @@ def spread_ui(dataset: Dataset, view: ViewState) -> None:
         column_config={
             "onset_rank": "Rank",
             "unit": "Region",
-            "onset_date": st.column_config.DateColumn(f"First {onset_noun(dataset)}"),
+            "onset_date": st.column_config.DateColumn(f"First {cached.onset_noun(dataset)}"),
             "days_since_origin": st.column_config.NumberColumn("D+", format="D+%d"),
             "distance_km": st.column_config.NumberColumn("km from origin", format="%.0f"),
             "first_place": "First place",

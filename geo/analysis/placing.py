@@ -161,6 +161,11 @@ def _by_coordinates(
             _UNPLACED,
         )
 
+    def swap_into(rows: np.ndarray, units: np.ndarray) -> None:
+        """Rows whose point, latitude and longitude swapped, lies within the unit `units`."""
+        index[rows], join[rows], distance[rows], method[rows] = units, _JOIN_WITHIN, 0.0, _SWAPPED
+        lat[rows], lon[rows] = lon[rows], lat[rows].copy()
+
     # A point in a neighbouring country is abroad, not just off a border, unless its file says
     # it is in Kazakhstan (then the border is off by its width: Khorgos, on the Chinese border).
     said_kazakh = country == KAZAKHSTAN
@@ -206,8 +211,7 @@ def _by_coordinates(
     # 43.65 E lands in Russia).
     rows, units = _swapped_into_named_unit(frame, lat, lon, kazakh_abroad, regions)
     if rows.size:
-        index[rows], join[rows], distance[rows], method[rows] = units, _JOIN_WITHIN, 0.0, _SWAPPED
-        lat[rows], lon[rows] = lon[rows], lat[rows].copy()
+        swap_into(rows, units)
         kazakh_abroad = np.setdiff1d(kazakh_abroad, rows)
         notes.append(
             f"{rows.size:,} row(s) of Kazakhstan had latitude and longitude swapped (the point "
@@ -233,9 +237,7 @@ def _by_coordinates(
         )
         inside = (swapped["join_method"] == "within").to_numpy()
         rows = outside[inside]
-        index[rows] = swapped["region_id"].cat.codes.to_numpy()[inside]
-        join[rows], distance[rows], method[rows] = _JOIN_WITHIN, 0.0, _SWAPPED
-        lat[rows], lon[rows] = lon[rows], lat[rows].copy()
+        swap_into(rows, swapped["region_id"].cat.codes.to_numpy()[inside])
         if rows.size:
             notes.append(
                 f"{rows.size:,} row(s) had latitude and longitude swapped (outside every unit "

@@ -30,6 +30,12 @@ def outside_reason(code: str, detail: str = "") -> str:
     return f"outside Kazakhstan ({code})" + (f": {detail}" if detail else "")
 
 
+def outside_reasons(codes: pd.Series) -> np.ndarray:
+    """`outside_reason` of each row's country code, each text written once per country."""
+    groups, uniques = pd.factorize(codes.astype("string").fillna(""))
+    return np.asarray([outside_reason(code) for code in uniques], dtype=object)[groups]
+
+
 def countries_at(
     latitude: np.ndarray, longitude: np.ndarray, *, inside: gpd.GeoDataFrame | None = None
 ) -> np.ndarray:

@@ -8,10 +8,9 @@ at all with their problem.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from geo.analysis.scope import outside_reason
+from geo.analysis.scope import outside_reasons
 from geo.errors import Problem
 from geo.io.dates import local_datetime_text
 from geo.record.zones import zones_of
@@ -159,8 +158,6 @@ def _set_aside_rows(outside: pd.DataFrame | None) -> pd.DataFrame:
     if outside is None or outside.empty:
         return pd.DataFrame(columns=list(EVENT_TABLE_COLUMNS))
     country = outside["country"].astype("string").fillna("")
-    codes, uniques = pd.factorize(country)
-    reasons = np.asarray([outside_reason(code) for code in uniques], dtype=object)[codes]
     return pd.DataFrame(
         {
             "source_row": outside["source_row"].to_numpy(),
@@ -172,7 +169,7 @@ def _set_aside_rows(outside: pd.DataFrame | None) -> pd.DataFrame:
             "place_method": SET_ASIDE_METHOD,
             "duplicate_of": pd.Series([pd.NA] * len(outside), dtype="Int64"),
             "country": country.to_numpy(),
-            "reason": reasons,
+            "reason": outside_reasons(country),
             "location": outside["location"].astype("string").fillna("").to_numpy(),
         },
         columns=list(EVENT_TABLE_COLUMNS),

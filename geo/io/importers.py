@@ -109,7 +109,8 @@ def _read_events(
     date_order: str | None,
 ) -> ImportResult:
     raw = read_raw(file, format=format, mapping=mapping, limits=limits)
-    if limits is not None and raw.outside is not None:  # set aside already: count before work
+    counted_before = limits is not None and raw.outside is not None
+    if counted_before:  # the adapter set the rows abroad aside: count before the work
         limits.check_rows(raw.file, len(raw.frame), len(raw.outside))
     try:
         result = finish_import(raw, date_order)
@@ -119,7 +120,7 @@ def _read_events(
         _log.exception("%s: checking the rows read as %s failed", raw.file, raw.format)
         reason = "its rows were read, but checking them failed on our side (logged)"
         raise EventDataError.of_file(raw.file, reason) from exc
-    if limits is not None:
+    if limits is not None and not counted_before:  # set aside in finish_import: count now
         in_scope = len(result.events) + len(result.duplicates)
         limits.check_rows(raw.file, in_scope, len(result.outside))
     return result

@@ -130,6 +130,7 @@ def player_payload(
     prefix = ONSET_PREFIX[dataset.step]
     placed = dataset.events[dataset.events["region_id"].notna()]
     marks = event_features(placed, frames, by_place=len(placed) > CLUSTER_THRESHOLD)
+    onset_words = onset_noun(dataset)
     return {
         "frames": [frame_text(f, dataset.step, "key") for f in frames],
         "labels": [frame_text(f, dataset.step) for f in frames],
@@ -150,8 +151,8 @@ def player_payload(
             ],
             "diffusion": [(c, name) for name, c in DIFFUSION_COLOURS.items()],
         },
-        "metric_names": {**METRIC_NAMES, "onset": f"First {onset_noun(dataset)}"},
-        "onset_noun": onset_noun(dataset),
+        "metric_names": {**METRIC_NAMES, "onset": f"First {onset_words}"},
+        "onset_noun": onset_words,
         "type_legend": type_legend(placed["event_type"]),
         "colours": list(CLASS_COLOURS),
         "zero": ZERO_COLOUR,
