@@ -16,7 +16,9 @@ from geo.analysis.aggregate import (
     region_hour_counts,
     values_at,
 )
+from geo.analysis.compare import Comparison, compare
 from geo.analysis.join import DEFAULT_TOLERANCE_KM, assign_regions
+from geo.analysis.matching import CATEGORY_GROUPS, match_events
 from geo.analysis.placing import PLACE_METHODS, PlacedEvents, place_events
 from geo.analysis.spread import (
     DIFFUSION_CLASSES,
@@ -65,6 +67,7 @@ from geo.schema import CANONICAL_COLUMNS, EVENT_TYPES, ValidatedEvents, validate
 __all__ = [
     "ACLED_ATTRIBUTION",
     "CANONICAL_COLUMNS",
+    "CATEGORY_GROUPS",
     "CRS",
     "DEFAULT_TOLERANCE_KM",
     "DIFFUSION_CLASSES",
@@ -74,6 +77,7 @@ __all__ = [
     "PLACE_METHODS",
     "SELECTION_NAME",
     "UNREST_TYPES",
+    "Comparison",
     "Dataset",
     "EventDataError",
     "ImportResult",
@@ -91,6 +95,7 @@ __all__ = [
     "attach_disputes",
     "build_dataset",
     "check_regions",
+    "compare",
     "dataset_from_import",
     "deaths_per_day",
     "detect_format",
@@ -107,6 +112,7 @@ __all__ = [
     "load_events_csv",
     "load_official_tolls",
     "load_regions",
+    "match_events",
     "national_toll_chart",
     "national_tolls",
     "onset_distance_chart",

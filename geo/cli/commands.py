@@ -136,6 +136,21 @@ def run_publish(args: argparse.Namespace) -> int:
     return _status(dataset)
 
 
+def run_compare(args: argparse.Namespace) -> int:
+    from geo.analysis.compare import compare
+
+    if len(args.files) > 2:
+        raise UsageError(f"compare takes one file (B) or two (A B), got {len(args.files)}")
+    a_source, b_source = [None, *args.files][-2:]
+    how_to_read_a = {"format": "auto", "map": [], "date_order": None} if a_source is None else {}
+    a_file, a = _load(a_source, argparse.Namespace(**{**vars(args), **how_to_read_a}))
+    args = argparse.Namespace(**{**vars(args), "regions": args.regions or a.layout})
+    b_file, b = _load(b_source, args)
+    comparison = compare(a, b, km=args.km, days=args.days)
+    _emit(args, reports.compare_report(comparison, a_file, b_file), text.compare_text)
+    return max(_status(a), _status(b))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": run_validate,
     "summary": run_summary,
@@ -143,6 +158,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "spread": run_spread,
     "export": run_export,
     "publish": run_publish,
+    "compare": run_compare,
 }
 
 

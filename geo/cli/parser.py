@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo.analysis import spread
 from geo.analysis.aggregate import MODES
+from geo.analysis.matching import DEFAULT_DAYS, DEFAULT_KM
 from geo.errors import UsageError
 from geo.export.unplaced import FIRST_ROWS
 from geo.io.dates import DAY_FIRST, MONTH_FIRST
@@ -184,6 +185,34 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--out", metavar="FOLDER", type=Path, required=True, help="folder")
     publish.add_argument(
         "--date", metavar="YYYY-MM-DD", help="the day it opens on (default: the fourth day)"
+    )
+    compared = commands.add_parser(
+        "compare",
+        parents=[common],
+        help="set two sources side by side: matched events, per region and in all",
+        description="Match the events of two sources one to one, nearest first, within --km "
+        "and --days, over the days both cover: matched and only-in-one counts per region, the "
+        "onset in each, the match rate each way, correlations and a capture-recapture "
+        "estimate of the total. With one FILE, the bundled record is A and FILE is B.",
+    )
+    compared.add_argument(
+        "files",
+        metavar="FILE",
+        type=Path,
+        nargs="+",
+        help="B, or A then B (event files, folders or quoted globs, read as --format says)",
+    )
+    compared.add_argument(
+        "--km",
+        type=float,
+        default=DEFAULT_KM,
+        help=f"how far apart two reports of one event may be (default: {DEFAULT_KM:g} km)",
+    )
+    compared.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS,
+        help=f"how many days apart they may be dated (default: {DEFAULT_DAYS})",
     )
     return parser
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from geo.analysis import spread
+from geo.analysis.compare import ESTIMATE_ASSUMES, Comparison
 from geo.errors import Problem
 from geo.export import unplaced as unplaced_listing
 from geo.pipeline import Dataset, read_counts
@@ -175,6 +176,56 @@ def publish_report(
         "file": file,
         "layout": dataset.layout,
         "attribution": dataset.attribution,
+    }
+
+
+def compare_report(comparison: Comparison, a_file: str, b_file: str) -> dict[str, Any]:
+    """Two sources side by side (geo.analysis.compare): the whole, then one entry per region."""
+    c = comparison
+    regions = c.regions
+    return {
+        "km": c.km,
+        "days": c.days,
+        "first_day": _date(c.first_day),
+        "last_day": _date(c.last_day),
+        "a": _compared_source(c.a_name, a_file, len(c.a_events), c.a_left_out, c.a_match_rate),
+        "b": _compared_source(c.b_name, b_file, len(c.b_events), c.b_left_out, c.b_match_rate),
+        "matched": c.matched,
+        "a_only": c.a_only,
+        "b_only": c.b_only,
+        "estimated_total": _round(c.estimated_total, 1),
+        "estimate_assumes": ESTIMATE_ASSUMES,
+        "onset_rank_correlation": _round(c.onset_rank_correlation, 3),
+        "daily_correlation": [
+            {"lag_days": lag, "r": _round(r, 3)} for lag, r in c.daily_correlations().items()
+        ],
+        "regions": [
+            {
+                "region_id": str(row.region_id),
+                "region": str(row.region),
+                "a_events": int(row.a_events),
+                "b_events": int(row.b_events),
+                "matched": int(row.matched),
+                "a_only": int(row.a_only),
+                "b_only": int(row.b_only),
+                "a_onset": _date(row.a_onset),
+                "b_onset": _date(row.b_onset),
+                "lag_days": _int(row.lag_days),
+            }
+            for row in regions.itertuples(index=False)
+        ],
+    }
+
+
+def _compared_source(
+    name: str, file: str, events: int, left_out: int, match_rate: float | None
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "file": file,
+        "events": events,
+        "left_out": left_out,
+        "match_rate": _round(match_rate, 4),
     }
 
 

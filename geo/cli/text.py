@@ -136,6 +136,42 @@ def publish_text(report: dict[str, Any]) -> str:
     return f"Wrote {report['out']}: {files}. Open index.html, or put the folder on any web host."
 
 
+def compare_text(report: dict[str, Any]) -> str:
+    a, b = report["a"], report["b"]
+    total = report["estimated_total"]
+    lines = [
+        f"A: {a['file']} ({a['events']:,} events compared, {a['left_out']:,} outside the days "
+        "both cover)",
+        f"B: {b['file']} ({b['events']:,} events compared, {b['left_out']:,} outside)",
+        f"Days both cover: {report['first_day']} to {report['last_day']}; a match is within "
+        f"{report['km']:g} km and {report['days']} day(s), categories of one group",
+        f"Matched: {report['matched']:,}  only in A: {report['a_only']:,}  only in B: "
+        f"{report['b_only']:,}  (A's events in B: {_share(a['match_rate'])}, B's in A: "
+        f"{_share(b['match_rate'])})",
+        "Estimated total (nA·nB/m): "
+        + ("none (no event matched)" if total is None else f"{total:,.0f}"),
+        f"  {report['estimate_assumes']}",
+        "Onset order, rank correlation: " + _r(report["onset_rank_correlation"]),
+        "Daily counts, correlation with B shifted by lag days: "
+        + ", ".join(f"{d['lag_days']:+d}: {_r(d['r'])}" for d in report["daily_correlation"]),
+        "",
+    ]
+    lines += _table(
+        ["region", "A", "B", "matched", "only A", "only B", "onset A", "onset B", "lag"],
+        [[r["region"], r["a_events"], r["b_events"], r["matched"], r["a_only"], r["b_only"],
+          r["a_onset"], r["b_onset"], r["lag_days"]] for r in report["regions"]],
+    )  # fmt: skip
+    return "\n".join(lines)
+
+
+def _r(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _share(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
 def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     """Aligned plain-text table lines: numbers right-aligned, missing values as '-'."""
     cells = [[_cell(v) for v in row] for row in rows]
