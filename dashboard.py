@@ -12,6 +12,7 @@ import streamlit as st
 
 from geo.render.listings import STORY_TITLE
 from ui import cached, map_component, sidebar, state
+from ui.compare_tab import compare_dated_ui, compare_ui
 from ui.data_tab import data_ui
 from ui.dated import DATE_LABEL, dated_view_ui
 from ui.map_tab import beside_map_ui, map_state_ui, map_ui, national_toll_ui
@@ -19,7 +20,7 @@ from ui.page import hide_sidebar, link_notices_ui, said_plainly
 from ui.reconnect import rerun_after_restart
 from ui.spread_tab import spread_ui
 
-TABS = ["Map", "Spread", "Data and exports"]
+TABS = ["Map", "Spread", "Compare sources", "Data and exports"]
 
 
 def main() -> None:
@@ -43,7 +44,7 @@ def main() -> None:
             map_ui(dataset, online_tiles)
             dated(map_state_ui)
             return
-        map_tab, spread_tab, data_tab = st.tabs(TABS, key="tab", on_change="rerun")
+        map_tab, spread_tab, compare_tab, data_tab = st.tabs(TABS, key="tab", on_change="rerun")
         # Only the open tab runs. The map and the toll chart do not follow the date, so they
         # are drawn here, outside the date's fragment: a date change does not send them again.
         if map_tab.open:
@@ -58,6 +59,10 @@ def main() -> None:
         if spread_tab.open:
             with spread_tab:
                 dated(spread_ui)
+        if compare_tab.open:
+            with compare_tab, said_plainly():
+                comparison = compare_ui(dataset, online_tiles)
+                dated(partial(compare_dated_ui, comparison))
         if data_tab.open:
             with data_tab:
                 dated(data_ui)

@@ -163,6 +163,24 @@ def _restricted(dataset: Dataset, keep: np.ndarray, label: str) -> Dataset:
     )
 
 
+def on_frames(dataset: Dataset, frames: list[pd.Timestamp], *, label: str) -> Dataset:
+    """`dataset` counted over another dataset's daily `frames`, so that the two are shown with
+    one date (the frame indices agree); its events outside those days are left out."""
+    day = dataset.events["event_date"].dt.normalize()
+    keep = ((day >= frames[0]) & (day <= frames[-1])).to_numpy()
+    events = dataset.events[keep].reset_index(drop=True)
+    counted = replace(
+        dataset,
+        name=f"{dataset.name} ({label})",
+        events=events,
+        counts=region_day_counts(events, dataset.regions["region_id"], days=list(frames)),
+        fingerprint=_derived_fingerprint(
+            dataset.fingerprint, "frames", json.dumps([str(f) for f in frames]).encode()
+        ),
+    )
+    return replace(counted, **_spread_fields(events, dataset.regions, dataset.unrest_types))
+
+
 def with_unrest_types(dataset: Dataset, types: Iterable[str]) -> Dataset:
     """The same dataset with onsets and diffusion counting `types` (at least one) as unrest;
     events, counts and places are unchanged."""

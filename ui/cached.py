@@ -78,6 +78,22 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     return map_component.prepared_args(m, key="map")
 
 
+@st.cache_resource(show_spinner="Drawing the maps…", hash_funcs=HASHED, **BOUNDS)
+def compare_map_args(
+    dataset: Dataset, online_tiles: bool, scale: tuple[tuple[str, float], ...], player: bool
+) -> dict:
+    """One of the comparison's two maps: on the colour `scale` both share; the second without
+    a player of its own (it follows the first)."""
+    m = webmap.story_map(
+        dataset,
+        basemap=basemap(),
+        online_tiles=online_tiles,
+        scale_max=dict(scale),
+        player=player,
+    )
+    return map_component.prepared_args(m, key="compare_map" if player else "compare_map_b")
+
+
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **PER_DAY)
 def map_alt_text(dataset: Dataset, day: pd.Timestamp) -> str:
     return frame_alt_text(dataset.onsets, len(dataset.regions), day, step=dataset.step)

@@ -143,6 +143,30 @@ def follow_slider(label: str) -> None:
     )
 
 
+def share_frames() -> None:
+    """Keep every map on the page on one frame: when a map's own player moves (a step, or each
+    frame while it plays), the others show that frame too, at once and without a rerun (the
+    comparison's two maps, one player). Installed once per page."""
+    st.html(
+        "<script>(function () {"
+        "if (window.__qantarSharing) return; window.__qantarSharing = true;"
+        f"const selector = {json.dumps(MAP_FRAME_SELECTOR)};"
+        "window.addEventListener('message', function (event) {"
+        "  const frame = event.data && event.data.qantarShown;"
+        "  if (typeof frame !== 'number' || !window.__qantarState) return;"
+        "  window.__qantarState = Object.assign({}, window.__qantarState, {frame: frame});"
+        "  for (const map of document.querySelectorAll(selector)) {"
+        "    if (map.contentWindow === event.source) continue;"
+        "    try { if (map.contentWindow.qantarCommand)"
+        "      map.contentWindow.qantarCommand(window.__qantarState); } catch (error) {}"
+        "  }"
+        "});"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 def player_map(args: dict, *, height: int, on_message: Callable[[dict], None]) -> None:
     """Draw the prepared map (once); messages from it go to `on_message`."""
     key = args["key"]

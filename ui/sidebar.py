@@ -77,15 +77,20 @@ def date_order_ui() -> str | None:
 
 
 def uploaded_dataset_ui(
-    upload, layout: str, date_order: str | None = None, mapping: dict[str, str] | None = None
+    upload,
+    layout: str,
+    date_order: str | None = None,
+    mapping: dict[str, str] | None = None,
+    *,
+    kept_as: str = "uploaded",
 ) -> Dataset:
     """Read, place and count the upload in a capped worker process (geo.uploads), saying which
-    step it is at. The result lives in this session only, never in a cache another reader could
-    hit, and goes with the session; a new upload replaces it."""
+    step it is at. The result lives in this session only (under `kept_as`), never in a cache
+    another reader could hit, and goes with the session; a new upload replaces it."""
     key = (upload.file_id, upload.name, layout, date_order, tuple(sorted((mapping or {}).items())))
-    kept = st.session_state.get("uploaded")
+    kept = st.session_state.get(kept_as)
     if kept is None or kept[0] != key:
-        st.session_state.pop("uploaded", None)  # the previous upload's memory goes first
+        st.session_state.pop(kept_as, None)  # the previous upload's memory goes first
         with st.status(
             f"Reading {markdown_text(upload.name)} ({upload.size / 1e6:.1f} MB)…"
         ) as status:
@@ -105,7 +110,7 @@ def uploaded_dataset_ui(
                 )
                 raise
             status.update(label=placed_label(upload, dataset), state="complete", expanded=False)
-        st.session_state["uploaded"] = (key, dataset)
+        st.session_state[kept_as] = (key, dataset)
         return dataset
     st.status(placed_label(upload, kept[1]), state="complete", expanded=False)
     return kept[1]

@@ -44,6 +44,8 @@ CONTROLS = (
     Control("subtypes", "subtypes", listed=True),
     Control("actors", "actors", listed=True),
     Control("precision", "precision", listed=True),
+    Control("match_km", "match_km"),  # the comparison's windows (ui.compare_tab)
+    Control("match_days", "match_days"),
 )
 DEATHS_SWITCH, DEATHS_RANGE = "deaths", "deaths_range"
 """The view's `deaths` (a range, or None) is held by two controls: a checkbox and a slider."""

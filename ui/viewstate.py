@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, MODES, WINDOW_DAYS
+from geo.analysis.matching import DEFAULT_DAYS, DEFAULT_KM
 from geo.render.style import METRICS
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
@@ -23,6 +24,9 @@ DATASETS = ("bundled", "upload")
 STEPS = ("day", "hour")
 DEATHS = range(0, 101)
 """What the deaths filter's slider allows."""
+MATCH_KM = (5, 10, 25, 50, 100)
+"""The distance windows the comparison offers (geo.analysis.matching allows any 0.1–1000 km)."""
+MATCH_DAYS = range(0, 8)
 _SHOWN_VALUE_LENGTH = 40
 _SHOWN_ITEMS = 3
 _LONGEST_VALUE = 200
@@ -50,6 +54,9 @@ class ViewState:
     deaths: tuple[int, int] | None = None
     dataset: str = "bundled"
     step: str = "day"
+    match_km: int = int(DEFAULT_KM)
+    """How far apart two sources' reports of one event may be (the comparison's window)."""
+    match_days: int = DEFAULT_DAYS
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,17 @@ def _window(text: str, _choices):
     return _whole(text, WINDOW_DAYS), expected
 
 
+def _match_km(text: str, _choices):
+    value = _whole(text, range(MATCH_KM[0], MATCH_KM[-1] + 1))
+    expected = "one of " + ", ".join(map(str, MATCH_KM)) + " (km)"
+    return (value if value in MATCH_KM else None), expected
+
+
+def _match_days(text: str, _choices):
+    expected = f"a whole number of days from {MATCH_DAYS.start} to {MATCH_DAYS.stop - 1}"
+    return _whole(text, MATCH_DAYS), expected
+
+
 def _speed(text: str, _choices):
     try:
         value = float(text) if text.isascii() else None
@@ -234,4 +252,6 @@ _PARSERS: dict[str, Callable] = {
     "deaths": _deaths,
     "dataset": _choice(DATASETS),
     "step": _choice(STEPS),
+    "match_km": _match_km,
+    "match_days": _match_days,
 }

@@ -64,6 +64,8 @@ class Comparison:
     a_left_out: int
     """Events of A outside the days both cover (not compared)."""
     b_left_out: int
+    attribution: str | None = None
+    """The credits either source's terms require (ACLED's), for every export of the comparison."""
 
     @property
     def matched(self) -> int:
@@ -101,6 +103,15 @@ class Comparison:
         if len(both) < 3:
             return None
         return _correlation(both["a_onset"].rank(), both["b_onset"].rank())
+
+    def per_day(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A's and B's events per day of the days both cover: date, matched (events the other
+        source has too) and alone (those it alone has)."""
+        days = pd.date_range(self.first_day, self.last_day, freq="D")
+        return (
+            _split_per_day(self.a_events, self.matches.a_matched, days),
+            _split_per_day(self.b_events, self.matches.b_matched, days),
+        )
 
     def daily_correlations(self) -> dict[int, float | None]:
         """Pearson's correlation of the two sources' events per day, B shifted by each lag of
@@ -151,6 +162,7 @@ def compare(
         regions=regions,
         a_left_out=a_left_out,
         b_left_out=b_left_out,
+        attribution=" · ".join(dict.fromkeys(filter(None, (a.attribution, b.attribution)))) or None,
     )
 
 
@@ -208,6 +220,16 @@ def _onset_days(dataset, events: pd.DataFrame) -> pd.Series:
 def _per_day(events: pd.DataFrame, days: pd.DatetimeIndex) -> pd.Series:
     counts = events["event_date"].dt.normalize().value_counts()
     return counts.reindex(days).fillna(0).astype(float)
+
+
+def _split_per_day(events: pd.DataFrame, matched: np.ndarray, days: pd.DatetimeIndex):
+    return pd.DataFrame(
+        {
+            "date": days,
+            "matched": _per_day(events[matched], days).astype(int).to_numpy(),
+            "alone": _per_day(events[~matched], days).astype(int).to_numpy(),
+        }
+    )
 
 
 def _correlation(x: pd.Series, y: pd.Series) -> float | None:

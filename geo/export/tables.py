@@ -110,6 +110,36 @@ def onset_csv(
     return _csv_bytes(table, attribution)
 
 
+def comparison_csv(comparison) -> bytes:
+    """The "Sources compared" table (geo.analysis.compare.REGION_COLUMNS) as UTF-8 CSV, one row
+    per region, then a row for the whole (region_id "all"); both sources' names and the windows
+    in every row, so the file says what was compared; credits as in `region_day_csv`, with
+    either source's required credit (comparison.attribution)."""
+    table = comparison.regions.copy()
+    whole = {
+        "region_id": "all",
+        "region": "All regions",
+        **{c: int(table[c].sum()) for c in ("a_events", "b_events", "matched", "a_only", "b_only")},
+        "a_onset": table["a_onset"].min(),
+        "b_onset": table["b_onset"].min(),
+    }
+    whole["lag_days"] = (
+        (whole["a_onset"] - whole["b_onset"]).days
+        if pd.notna(whole["a_onset"]) and pd.notna(whole["b_onset"])
+        else pd.NA
+    )
+    table = pd.concat([table, pd.DataFrame([whole])], ignore_index=True)
+    table = table.assign(
+        a_source=comparison.a_name,
+        b_source=comparison.b_name,
+        km=comparison.km,
+        days=comparison.days,
+        first_day=comparison.first_day,
+        last_day=comparison.last_day,
+    ).astype({"lag_days": "Int64"})
+    return _csv_bytes(_with_plain_dates(table), comparison.attribution)
+
+
 def event_table_csv(table: pd.DataFrame, *, attribution: str | None = None) -> bytes:
     """The cleaned event table (`geo.export.event_table.event_table`) as UTF-8 CSV: one row per
     input row, missing values empty. Credits: a final `attribution` column, as in
@@ -207,6 +237,11 @@ def _with_origin(onset_table: pd.DataFrame, origin: Origin | None) -> pd.DataFra
         table["origin_latitude"] = float(origin.latitude)
         table["origin_longitude"] = float(origin.longitude)
         table["origin_label"] = str(origin.label)
+    return _with_plain_dates(table)
+
+
+def _with_plain_dates(table: pd.DataFrame) -> pd.DataFrame:
+    """Every date column as YYYY-MM-DD text (missing stays missing)."""
     for column in table.columns:
         if pd.api.types.is_datetime64_any_dtype(table[column]):
             table[column] = table[column].dt.strftime("%Y-%m-%d")

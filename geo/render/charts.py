@@ -968,3 +968,103 @@ def _long_day(day) -> str:
         return "unknown day"
     day = pd.Timestamp(day)
     return f"{day.day} {day:%b %Y}"
+
+
+_COMPARED_PARTS = {"matched": "also in the other", "alone": "only here"}
+
+
+def mirrored_timeline_chart(
+    a_daily: pd.DataFrame,
+    b_daily: pd.DataFrame,
+    names: tuple[str, str],
+    *,
+    days: tuple,
+    width: int = 720,
+    height: int = 220,
+) -> alt.LayerChart:
+    """Two sources' events per day on one axis: A above it, B below, each split into the
+    events the other source has too (matched) and those it alone has.
+
+    `a_daily` and `b_daily` have date, matched and alone (events per day); `names` are A's and
+    B's names for the legend and the tooltip.
+    """
+    for frame, name in ((a_daily, "a_daily"), (b_daily, "b_daily")):
+        require_columns(frame, name, ("date", "matched", "alone"))
+    first, last = _day_span([], None, None, days)
+    x_scale = _x_scale(first, last)
+    parts = []
+    for (side, frame), source in zip((("A", a_daily), ("B", b_daily)), names, strict=True):
+        sign = 1 if side == "A" else -1
+        for part, order in (("matched", 0), ("alone", 1)):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "date": plain_days(frame["date"], "date", "date").dt.strftime("%Y-%m-%d"),
+                        "events": frame[part].astype(int).to_numpy(),
+                        "height": sign * frame[part].astype(int).to_numpy(),
+                        "part": f"{side}: {_COMPARED_PARTS[part]}",
+                        "source": source,
+                        "part_order": order,
+                    }
+                )
+            )
+    bars_frame = pd.concat(parts, ignore_index=True)
+    bars_frame = bars_frame[bars_frame["events"] > 0]
+    peak = max(
+        1, *(int((f["matched"] + f["alone"]).to_numpy().max(initial=0)) for f in (a_daily, b_daily))
+    )
+    domain = [f"{s}: {p}" for s in "AB" for p in _COMPARED_PARTS.values()]
+    bars = (
+        alt.Chart(bars_frame)
+        .mark_bar()
+        .encode(
+            x=_day_x(x_scale),
+            y=alt.Y(
+                "height:Q",
+                stack="zero",
+                title=f"↑ {names[0]} · {names[1]} ↓",
+                scale=alt.Scale(domain=[-peak * 1.1, peak * 1.1], nice=False),
+                axis=alt.Axis(labelExpr="abs(datum.value)", tickMinStep=1),
+            ),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(
+                    domain=domain,
+                    range=[
+                        NEW_UNITS_COLOUR,
+                        EARLIER_UNITS_COLOUR,
+                        AFFECTED_UNIT_COLOUR,
+                        EARLIER_UNITS_COLOUR,
+                    ],
+                ),
+                legend=alt.Legend(title=None, orient="bottom", direction="horizontal"),
+            ),
+            order=alt.Order("part_order:Q"),
+            tooltip=[
+                _date_tooltip(),
+                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip("part:N", title="Events"),
+                alt.Tooltip("events:Q", title="How many"),
+            ],
+        )
+    )
+    axis_rule = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=GUIDE_INK).encode(y="zero:Q")
+    a_total = int(a_daily[["matched", "alone"]].to_numpy().sum())
+    b_total = int(b_daily[["matched", "alone"]].to_numpy().sum())
+    return alt.layer(bars, axis_rule).properties(
+        width=width,
+        height=height,
+        autosize=_AUTOSIZE,
+        title=alt.TitleParams(
+            "Events per day in each source",
+            subtitle=[
+                f"Above the line: {names[0]}; below it: {names[1]}.",
+                "Dark: events the other source has too (matched); grey: only in this one.",
+            ],
+            anchor="start",
+        ),
+        description=(
+            f"Mirrored bar chart of events per day from {_long_day(first)} to {_long_day(last)}: "
+            f"{a_total} in {names[0]} above the axis, {b_total} in {names[1]} below it."
+        ),
+    )

@@ -47,6 +47,18 @@ def onset_distance(dataset: Dataset) -> dict:
     return charts.inline_data(chart.to_dict())
 
 
+def mirrored_timeline(comparison) -> dict:
+    """Two sources' events per day, one above the axis and one below (geo.analysis.compare)."""
+    a_daily, b_daily = comparison.per_day()
+    chart = charts.mirrored_timeline_chart(
+        a_daily,
+        b_daily,
+        (comparison.a_name, comparison.b_name),
+        days=(comparison.first_day, comparison.last_day),
+    )
+    return charts.inline_data(chart.to_dict())
+
+
 def national_tolls(tolls: pd.DataFrame) -> dict:
     """`tolls` is geo.record.tolls.national_tolls(...)."""
     return charts.inline_data(charts.national_toll_chart(tolls).to_dict())

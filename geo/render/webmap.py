@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,6 +103,8 @@ def player_payload(
     *,
     windows: Iterable[int] = WINDOW_DAYS,
     tolls: pd.DataFrame | None = None,
+    scale_max: Mapping[str, float] | None = None,
+    player: bool = True,
 ) -> dict:
     """Everything the player needs for every frame, ready for `script_json`.
 
@@ -110,6 +112,10 @@ def player_payload(
     exception is `attribution_html`, which Leaflet's attribution control inserts as HTML, so it
     is HTML-escaped here. The frames each view counts (`window_starts`, for the k in `windows`)
     and each frame's alt text are Python's too: the player looks them up, never derives them.
+
+    `scale_max` (see `shared_scale`) gives the colour classes' top value per metric, so that two
+    maps shown side by side share one scale; `player` False draws the map without its own
+    player buttons (it follows another map's, through the page).
     """
     counts, regions = dataset.counts, dataset.regions
     frames = dataset.frames
@@ -118,8 +124,8 @@ def player_payload(
         wide = counts.pivot(index="region_id", columns="date", values=metric)
         wide = wide.reindex(columns=frames)
         series[metric] = {rid: [int(v) for v in row] for rid, row in wide.fillna(0).iterrows()}
-    totals = counts.groupby("region_id")[list(COUNT_METRICS)].sum()
-    bins: dict[str, Bins] = {m: value_bins(totals[m].max(), m) for m in COUNT_METRICS}
+    tops = scale_max or shared_scale(dataset)
+    bins: dict[str, Bins] = {m: value_bins(tops[m], m) for m in COUNT_METRICS}
     frame_index = {frame: i for i, frame in enumerate(frames)}
     onset = {
         rid: (None if pd.isna(date) else frame_index.get(pd.Timestamp(date)))
@@ -183,7 +189,20 @@ def player_payload(
         "events": marks,
         "cluster": len(marks["features"]) > CLUSTER_THRESHOLD,
         "tolls": official_tolls_by_frame(tolls, regions["region_id"], frames),
+        "player": player,
     }
+
+
+def shared_scale(*datasets: Dataset) -> dict[str, float]:
+    """The top of the colour scale per metric that fits every one of `datasets`: the largest
+    total of any region over all frames (each map's own scale, for one dataset)."""
+    tops = {m: 0.0 for m in COUNT_METRICS}
+    for dataset in datasets:
+        totals = dataset.counts.groupby("region_id")[list(COUNT_METRICS)].sum()
+        for metric in COUNT_METRICS:
+            top = totals[metric].max() if len(totals) else 0
+            tops[metric] = max(tops[metric], 0.0 if pd.isna(top) else float(top))
+    return tops
 
 
 def window_starts(frames: list[pd.Timestamp], step: str, windows: Iterable[int]) -> dict:
@@ -280,17 +299,25 @@ def story_map(
     initial: PlayerState | None = None,
     source: AssetSource = STREAMLIT_STATIC,
     tolls: pd.DataFrame | None = None,
+    scale_max: Mapping[str, float] | None = None,
+    player: bool = True,
 ) -> folium.Map:
     """The playable map of a dataset: basemap, regions, every event, and the day player.
 
     Everything that varies with the date is in the player's data, so one map serves every day.
     `tolls` (geo.load_official_tolls) adds the official regional tolls as their own labelled
-    layer on the "Deaths reported" view.
+    layer on the "Deaths reported" view. `scale_max` and `player`: see `player_payload`.
     """
     m = base_map(source=source, online_tiles=online_tiles)
     if basemap is not None:
         add_basemap(basemap, m)
     initial = initial or PlayerState(frame=0)
-    payload = player_payload(dataset, windows={*WINDOW_DAYS, initial.window_days}, tolls=tolls)
+    payload = player_payload(
+        dataset,
+        windows={*WINDOW_DAYS, initial.window_days},
+        tolls=tolls,
+        scale_max=scale_max,
+        player=player,
+    )
     StoryLayer(payload, initial, source=source).add_to(m)
     return m
