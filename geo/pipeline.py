@@ -311,6 +311,16 @@ def official_tolls(dataset: Dataset) -> pd.DataFrame | None:
     return load_official_tolls() if dataset.bundled else None
 
 
+def connectivity_of(dataset: Dataset) -> pd.DataFrame | None:
+    """The hours the internet was cut (geo.record.connectivity) that belong with `dataset`: the
+    bundled record's; None for other data. Every front end asks here (map, timeline, edition)."""
+    if not dataset.bundled:
+        return None
+    from geo.record.connectivity import load_connectivity
+
+    return load_connectivity()
+
+
 def acled_attribution(accessed: dt.date | None = None) -> str:
     """ACLED's required credit with the date of access (default: today), as every map and
     export of ACLED data carries it."""

@@ -15,6 +15,7 @@ import pyarrow as pa
 import streamlit as st
 
 import geo
+from geo import pipeline
 from geo.analysis.aggregate import key_days
 from geo.analysis.filters import EventFilter, filter_mask
 from geo.pipeline import Dataset, load_dataset, official_tolls, view_dataset
@@ -70,11 +71,21 @@ def tolls_of(dataset: Dataset) -> pd.DataFrame | None:
     return official_tolls(dataset)
 
 
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)
+def connectivity_of(dataset: Dataset) -> pd.DataFrame | None:
+    return pipeline.connectivity_of(dataset)
+
+
 @st.cache_resource(show_spinner="Drawing the map…", hash_funcs=HASHED, **BOUNDS)
 def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     """The map's component arguments; the bundled record's map carries its official tolls."""
-    tolls = tolls_of(dataset)
-    m = webmap.story_map(dataset, basemap=basemap(), online_tiles=online_tiles, tolls=tolls)
+    m = webmap.story_map(
+        dataset,
+        basemap=basemap(),
+        online_tiles=online_tiles,
+        tolls=tolls_of(dataset),
+        connectivity=connectivity_of(dataset),
+    )
     return map_component.prepared_args(m, key="map")
 
 
@@ -127,7 +138,8 @@ def region_table(
 # rerun adds only the day shown (geo.with_day_shown).
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)
 def timeline_spec(dataset: Dataset, *, with_context: bool) -> dict:
-    return story_charts.timeline(dataset, bundled_context() if with_context else None)
+    context = bundled_context() if with_context else None
+    return story_charts.timeline(dataset, context, connectivity_of(dataset))
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)

@@ -212,6 +212,7 @@ def standalone_snapshot(dataset: Dataset, view: ViewState) -> str:
         basemap=cached.basemap(),
         initial=state.player_state(view, state.frames_of(dataset)),
         tolls=cached.tolls_of(dataset),
+        connectivity=cached.connectivity_of(dataset),
     )
     return standalone_html(m, title=story_title(dataset), attribution=dataset.attribution)
 

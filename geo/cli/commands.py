@@ -33,7 +33,7 @@ from geo.errors import ArgumentError, EventDataError, QantarError, UsageError, s
 from geo.export.event_table import event_table
 from geo.export.unplaced import unplaced_csv
 from geo.paths import BUNDLED_EVENTS
-from geo.pipeline import Dataset, load_dataset, official_tolls, read_counts
+from geo.pipeline import Dataset, connectivity_of, load_dataset, official_tolls, read_counts
 from geo.render.listings import story_title
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -281,7 +281,7 @@ def _story_map(dataset: Dataset, origin_id: str | None, all_types: bool):
             ),
             tree=spread.spread_tree(table),
         )
-    return story_map(dataset, basemap=_basemap())
+    return story_map(dataset, basemap=_basemap(), connectivity=connectivity_of(dataset))
 
 
 def _basemap() -> gpd.GeoDataFrame:

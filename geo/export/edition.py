@@ -32,7 +32,7 @@ from geo.analysis.aggregate import values_at
 from geo.errors import ExportError
 from geo.export.page import standalone_html
 from geo.export.tables import credit_lines
-from geo.pipeline import Dataset
+from geo.pipeline import Dataset, connectivity_of
 from geo.render import story_charts, webmap
 from geo.render.frames import frame_text
 from geo.render.listings import onset_noun, story_title
@@ -79,7 +79,9 @@ def write_edition(
     title = story_title(dataset)
     pages = {
         "map.html": standalone_html(
-            webmap.story_map(dataset, basemap=basemap, initial=initial),
+            webmap.story_map(
+                dataset, basemap=basemap, initial=initial, connectivity=connectivity_of(dataset)
+            ),
             title=title,
             attribution=dataset.attribution,
         ),
@@ -164,7 +166,7 @@ def _regions_by_day(dataset: Dataset, days: list[pd.Timestamp]) -> dict[str, lis
 
 def _chart_specs(dataset, context, tolls) -> dict[str, dict]:
     specs = {
-        "timeline": story_charts.timeline(dataset, context),
+        "timeline": story_charts.timeline(dataset, context, connectivity_of(dataset)),
         "units": story_charts.units_affected(dataset),
         "onsets": story_charts.onset_distance(dataset),
     }

@@ -1,4 +1,5 @@
-"""National milestones a timeline marks (price rise, emergency rule, internet shutdown, CSTO …).
+"""National milestones a timeline marks (price rise, emergency rule, CSTO …); the hours the
+internet was cut are geo.record.connectivity's.
 
 Each row of `data/events/context.csv` names the bundled event that sources it, so the timeline
 shows no fact without a source: `load_context` checks that the event exists and falls on the

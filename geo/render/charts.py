@@ -24,8 +24,11 @@ import pandas as pd
 from geo.analysis.spread import Origin, SpreadFit
 from geo.checks import plain_day, plain_days, require_columns
 from geo.errors import ArgumentError
+from geo.record.zones import NATIONAL_ZONE
 from geo.render.style import (
     AFFECTED_UNIT_COLOUR,
+    CONNECTIVITY_BADGES,
+    CUT_SHADE,
     DEATHS_COLOUR,
     EARLIER_UNITS_COLOUR,
     GUIDE_INK,
@@ -63,6 +66,7 @@ def timeline_chart(
     *,
     type_colours: Mapping[str, str],
     days: tuple | None = None,
+    connectivity: pd.DataFrame | None = None,
     width: int = 720,
     height: int = 180,
 ) -> alt.LayerChart:
@@ -76,6 +80,9 @@ def timeline_chart(
     - `current_date`: the day shown elsewhere (bold rule), or None.
     - `type_colours`: event type → colour (e.g. `geo.render.style.EVENT_TYPE_COLOURS`); other types
       are grey. `days` = (first, last) fixes the days shown, e.g. to line up with another chart.
+    - `connectivity`: geo.record.connectivity.load_connectivity() or None; the national
+      intervals of a cut are shaded bands, labelled with their badge (times in the capital's
+      zone, as the days are).
 
     Clicking a bar selects its day in the point selection "day" (see `selected_date`).
     """
@@ -84,7 +91,9 @@ def timeline_chart(
     first, last = _day_span([bars["date"], deaths["date"]], context, current_date, days)
     x_scale = _x_scale(first, last)
     marks = _context_frames(context, first, last, width)
+    cuts = _cut_bands(connectivity, first, last)
     layers = [
+        *_cut_layers(cuts, x_scale, height),
         *_window_layers(marks.windows, x_scale, height),
         _bar_layer(bars, x_scale, type_colours),
         *_deaths_layers(deaths, x_scale),
@@ -100,10 +109,11 @@ def timeline_chart(
             autosize=_AUTOSIZE,
             title=alt.TitleParams(
                 "Events per day, by type",
-                subtitle=_timeline_subtitle(marks, deaths),
+                subtitle=_timeline_subtitle(marks, deaths, cuts),
                 anchor="start",
             ),
-            description=_timeline_description(bars, deaths, marks, current_date, first, last),
+            description=_timeline_description(bars, deaths, marks, current_date, first, last)
+            + _cuts_sentence(cuts),
         )
     )
 
@@ -733,7 +743,9 @@ def _time_encoding(spec: dict) -> dict:
     raise ArgumentError("spec has no layer on a time scale")
 
 
-def _timeline_subtitle(marks: _ContextMarks, deaths: pd.DataFrame) -> list[str]:
+def _timeline_subtitle(
+    marks: _ContextMarks, deaths: pd.DataFrame, cuts: pd.DataFrame | None = None
+) -> list[str]:
     parts = []
     if len(marks.windows):
         parts.append("shaded and bracketed: " + ", ".join(marks.windows["label"]).lower())
@@ -743,7 +755,78 @@ def _timeline_subtitle(marks: _ContextMarks, deaths: pd.DataFrame) -> list[str]:
         parts.append("◆ deaths reported for a place and day (right axis)")
     parts.append("bold line: the day shown; click a bar to show its day")
     lines = ["; ".join(parts[i : i + 2]) for i in range(0, len(parts), 2)]
+    if cuts is not None and len(cuts):
+        lines.append("Blue-grey bands: the internet was cut, so fewer events were reported")
     return [line[0].upper() + line[1:] for line in lines]
+
+
+_CUT_OPACITY = {"mobile throttled": 0.18, "full cut": 0.45, "partial restore": 0.28}
+
+
+def _cut_bands(
+    connectivity: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timestamp
+) -> pd.DataFrame:
+    """The national intervals of a cut, clipped to the chart's days, in the capital's time."""
+    columns = ["start", "end", "what", "badge", "when", "measured_by", "source_url", "opacity"]
+    if connectivity is None:
+        return pd.DataFrame(columns=columns)
+    national = connectivity[
+        (connectivity["scope"] == "national") & connectivity["what"].isin(CONNECTIVITY_BADGES)
+    ]
+    start = national["start_utc"].dt.tz_convert(NATIONAL_ZONE).dt.tz_localize(None)
+    end = national["end_utc"].dt.tz_convert(NATIONAL_ZONE).dt.tz_localize(None)
+    end = end.fillna(last + _DAY).clip(upper=last + _DAY)
+    start = start.clip(lower=first)
+    keep = (start < end).to_numpy()
+    return pd.DataFrame(
+        {
+            "start": _iso_z(start[keep]),
+            "end": _iso_z(end[keep]),
+            "what": national["what"][keep].to_numpy(),
+            "badge": national["what"][keep].map(CONNECTIVITY_BADGES).to_numpy(),
+            "when": [
+                f"{s:%d %b %H:%M} – {e:%d %b %H:%M} (Almaty time)"
+                for s, e in zip(start[keep], end[keep], strict=True)
+            ],
+            "measured_by": national["measured_by"][keep].to_numpy(),
+            "source_url": national["source_url"][keep].to_numpy(),
+            "opacity": national["what"][keep].map(_CUT_OPACITY).to_numpy(),
+        },
+        columns=columns,
+    )
+
+
+def _cut_layers(cuts: pd.DataFrame, x_scale: alt.Scale, height: int) -> list[alt.Chart]:
+    if cuts.empty:
+        return []
+    tooltip = [
+        alt.Tooltip("badge:N", title="Internet"),
+        alt.Tooltip("when:N", title="When"),
+        alt.Tooltip("measured_by:N", title="Measured by"),
+        alt.Tooltip("source_url:N", title="Source"),
+    ]
+    band = (
+        alt.Chart()
+        .mark_rect(color=CUT_SHADE, description="Internet cut")
+        .encode(
+            x=_at_x("start", x_scale),
+            x2="end:T",
+            opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
+            tooltip=tooltip,
+        )
+    )
+    label = (
+        alt.Chart()
+        .mark_text(align="left", baseline="bottom", dx=2, dy=-2, fontSize=9, color=TEXT_INK)
+        .encode(x=_at_x("start", x_scale), y=alt.value(height), text="badge:N", tooltip=tooltip)
+    )
+    return [alt.layer(band, label, data=cuts)]
+
+
+def _cuts_sentence(cuts: pd.DataFrame) -> str:
+    if cuts.empty:
+        return ""
+    return " Internet: " + "; ".join(f"{c.badge} {c.when}" for c in cuts.itertuples()) + "."
 
 
 def _timeline_description(

@@ -21,9 +21,14 @@ def day_span(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     return dataset.frames[0].normalize(), dataset.frames[-1].normalize()
 
 
-def timeline(dataset: Dataset, context: pd.DataFrame | None = None) -> dict:
+def timeline(
+    dataset: Dataset,
+    context: pd.DataFrame | None = None,
+    connectivity: pd.DataFrame | None = None,
+) -> dict:
     """Events per day by type and reported deaths per day (hourly frames summed into their
-    day), with the national milestones of `context` if given."""
+    day), with the national milestones of `context` and the internet cuts of `connectivity`
+    (geo.record.connectivity) if given."""
     chart = charts.timeline_chart(
         events_per_day(dataset.events),
         deaths_per_day(dataset.counts),
@@ -31,6 +36,7 @@ def timeline(dataset: Dataset, context: pd.DataFrame | None = None) -> dict:
         None,
         type_colours=type_colours(dataset.events["event_type"]),
         days=day_span(dataset),
+        connectivity=connectivity,
     )
     return charts.inline_data(chart.to_dict())
 

@@ -154,6 +154,22 @@ METRIC_NAMES = {
 
 # --- ink of the charts and pictures ----------------------------------------------------------
 
+CONNECTIVITY_BADGES = {
+    "full cut": "internet cut",
+    "mobile throttled": "mobile slowed",
+    "partial restore": "partly back",
+}
+"""What a region's badge says while the internet is cut there (geo.record.connectivity's states;
+"restored" has no badge)."""
+CUT_OUTLINE = {"dashArray": "5 3", "weight": 2.2, "color": "#111111"}
+"""The outline of a region while its internet is cut (Leaflet path options)."""
+CUT_SHADE = "#9aa5b1"
+"""The timeline's bands for the hours the internet was cut."""
+CONNECTIVITY_LEGEND = (
+    "- - dashed outline, badge: the internet was cut or slowed there that "
+    "{unit}, so fewer events were reported"
+)
+
 PAPER = "#ffffff"
 INK = "#000000"
 """The day shown, deaths, fitted lines: the strongest marks."""

@@ -28,6 +28,7 @@ from jinja2 import Template
 from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, MODES, WINDOW_DAYS, frame_window
 from geo.errors import ArgumentError
 from geo.pipeline import Dataset
+from geo.record.connectivity import connectivity_by_frame
 from geo.record.tolls import regional_tolls_known_by
 from geo.render.assets import CLUSTER_CSS, CLUSTER_JS, STREAMLIT_STATIC, AssetSource
 from geo.render.frames import frame_text
@@ -36,7 +37,10 @@ from geo.render.layers import add_basemap, base_map, event_features, region_feat
 from geo.render.listings import frame_alt_text, onset_noun
 from geo.render.style import (
     CLASS_COLOURS,
+    CONNECTIVITY_BADGES,
+    CONNECTIVITY_LEGEND,
     COUNT_METRICS,
+    CUT_OUTLINE,
     DIFFUSION_COLOURS,
     MAP_CREDITS,
     METRIC_NAMES,
@@ -105,6 +109,7 @@ def player_payload(
     tolls: pd.DataFrame | None = None,
     scale_max: Mapping[str, float] | None = None,
     player: bool = True,
+    connectivity: pd.DataFrame | None = None,
 ) -> dict:
     """Everything the player needs for every frame, ready for `script_json`.
 
@@ -115,7 +120,9 @@ def player_payload(
 
     `scale_max` (see `shared_scale`) gives the colour classes' top value per metric, so that two
     maps shown side by side share one scale; `player` False draws the map without its own
-    player buttons (it follows another map's, through the page).
+    player buttons (it follows another map's, through the page). `connectivity`
+    (geo.record.connectivity.load_connectivity) marks the regions whose internet was cut in
+    each frame.
     """
     counts, regions = dataset.counts, dataset.regions
     frames = dataset.frames
@@ -190,6 +197,14 @@ def player_payload(
         "cluster": len(marks["features"]) > CLUSTER_THRESHOLD,
         "tolls": official_tolls_by_frame(tolls, regions["region_id"], frames),
         "player": player,
+        "connectivity": (
+            {}
+            if connectivity is None
+            else connectivity_by_frame(connectivity, ids, frames, dataset.step)
+        ),
+        "connectivity_badges": CONNECTIVITY_BADGES,
+        "connectivity_legend": CONNECTIVITY_LEGEND.format(unit=STEP_WORDS[dataset.step]["unit"]),
+        "cut_outline": CUT_OUTLINE,
     }
 
 
@@ -301,12 +316,14 @@ def story_map(
     tolls: pd.DataFrame | None = None,
     scale_max: Mapping[str, float] | None = None,
     player: bool = True,
+    connectivity: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The playable map of a dataset: basemap, regions, every event, and the day player.
 
     Everything that varies with the date is in the player's data, so one map serves every day.
     `tolls` (geo.load_official_tolls) adds the official regional tolls as their own labelled
-    layer on the "Deaths reported" view. `scale_max` and `player`: see `player_payload`.
+    layer on the "Deaths reported" view. `scale_max`, `player` and `connectivity` (the hours
+    the internet was cut): see `player_payload`.
     """
     m = base_map(source=source, online_tiles=online_tiles)
     if basemap is not None:
@@ -318,6 +335,7 @@ def story_map(
         tolls=tolls,
         scale_max=scale_max,
         player=player,
+        connectivity=connectivity,
     )
     StoryLayer(payload, initial, source=source).add_to(m)
     return m

@@ -122,8 +122,8 @@ def drawn(frame) -> Drawn:
           regions: [...box.querySelectorAll('path.qantar-region')].map(p => [
             p.getAttribute('data-region'), p.getAttribute('data-value'),
             p.getAttribute('fill'), p.getAttribute('aria-label')]),
-          legend: [...box.querySelectorAll(
-              '.qantar-legend-classes .qantar-legend-item:not(.qantar-legend-toll)')]
+          legend: [...box.querySelectorAll('.qantar-legend-classes .qantar-legend-item' +
+              ':not(.qantar-legend-toll):not(.qantar-legend-net)')]
             .map(i => [getComputedStyle(i.firstChild).backgroundColor, i.textContent]),
           frame: box.getAttribute('data-qantar-frame'),
           alt: box.querySelector('.qantar-alt').textContent,

@@ -433,7 +433,7 @@ def test_bundled_context_is_sourced_by_bundled_events(bundled_events):
     assert context["end_date"].dropna().between(first, last).all()
     windows = context[context["kind"] == "window"]
     assert (windows["end_date"] >= windows["start_date"]).all()
-    assert set(windows["label"]) >= {"State of emergency", "Internet shutdown"}
+    assert set(windows["label"]) >= {"State of emergency"}
     assert context["source_url"].str.startswith("http").all()
     assert windows["end_source_url"].str.startswith("http").all()
 
