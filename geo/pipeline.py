@@ -65,9 +65,9 @@ class Dataset:
     fingerprint: str
     """Content hash of events and regions: a stable cache key for everything derived from them."""
     step: str = "day"
+    """What one frame (one entry of `frames`) is: a "day", or an "hour" (see `by_hour`)."""
     duplicates: pd.DataFrame | None = None
     """Rows of the file collapsed into an earlier row of the same event (ImportResult's)."""
-    """What one frame (one entry of `days`) is: a "day", or an "hour" (see `by_hour`)."""
 
     unrest_types: tuple[str, ...] | None = None
     """Event categories counted as unrest for onsets and diffusion (the person's choice, see

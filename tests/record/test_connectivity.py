@@ -101,3 +101,16 @@ def test_the_map_carries_each_regions_state_and_the_badges(record, intervals):
     assert payload["connectivity"] == expected
     assert payload["connectivity_badges"] == CONNECTIVITY_BADGES
     assert player_payload(record)["connectivity"] == {}
+
+
+def test_the_standalone_snapshot_carries_the_cut_and_other_data_does_not(tmp_path):
+    from geo.cli.commands import main
+
+    record_page, other_page = tmp_path / "record.html", tmp_path / "other.html"
+    assert main(["export", "--what", "html", "--out", str(record_page)]) == 0
+    other = tmp_path / "other.csv"
+    other.write_text("event_date,event_type,latitude,longitude\n2022-01-05,Protests,43.66,51.17\n")
+    assert main(["export", "--events", str(other), "--what", "html", "--out", str(other_page)]) == 0
+    record_html, other_html = record_page.read_text(), other_page.read_text()
+    assert '"connectivity":{"akmola":["",' in record_html.replace(" ", "")
+    assert '"connectivity":{}' in other_html.replace(" ", "")  # the record's cut, not theirs
