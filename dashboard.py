@@ -15,8 +15,8 @@ from ui import cached, map_component, sidebar, state
 from ui.compare_tab import compare_dated_ui, compare_ui
 from ui.data_tab import data_ui
 from ui.dated import DATE_LABEL, dated_view_ui
-from ui.map_tab import beside_map_ui, map_state_ui, map_ui, national_toll_ui
-from ui.page import hide_sidebar, link_notices_ui, said_plainly
+from ui.map_tab import map_state_ui, map_ui, national_toll_ui, under_map_ui
+from ui.page import hide_sidebar, link_notices_ui, page_style, said_plainly
 from ui.reconnect import rerun_after_restart
 from ui.spread_tab import spread_ui
 
@@ -25,6 +25,7 @@ TABS = ["Map", "Spread", "Compare sources", "Data and exports"]
 
 def main() -> None:
     st.set_page_config(page_title="Qantar — Kazakhstan, January 2022", layout="wide")
+    page_style()
     if state.embedded():
         hide_sidebar()
     else:
@@ -47,13 +48,12 @@ def main() -> None:
         map_tab, spread_tab, compare_tab, data_tab = st.tabs(TABS, key="tab", on_change="rerun")
         # Only the open tab runs. The map and the toll chart do not follow the date, so they
         # are drawn here, outside the date's fragment: a date change does not send them again.
+        # What follows the date sits under the map, at the page's width.
         if map_tab.open:
             with map_tab:
-                map_column, side_column = st.columns([3, 2])
-                with map_column, said_plainly():
+                with said_plainly():
                     map_ui(dataset, online_tiles)
-                with side_column:
-                    dated(beside_map_ui)
+                dated(under_map_ui)
                 with said_plainly():
                     national_toll_ui(dataset)
         if spread_tab.open:

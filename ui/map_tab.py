@@ -10,13 +10,16 @@ import geo
 from geo.pipeline import Dataset
 from geo.render.frames import frame_text
 from geo.render.htmlsafe import markdown_text
-from geo.render.listings import region_events
+from geo.render.listings import region_event_entries, region_events
+from geo.render.style import CONNECTIVITY_CAPTION
 from ui import cached, map_component, state
-from ui.columns import frame_column, source_link_columns
+from ui.columns import frame_column
 from ui.sidebar import MODE_LABELS
 from ui.viewstate import SPEEDS, ViewState
 
 MAP_HEIGHT = 600
+PANEL_HEIGHT = 420
+"""The region's events scroll inside this height, beside the regions' table."""
 
 
 def map_ui(dataset: Dataset, online_tiles: bool) -> None:
@@ -27,6 +30,8 @@ def map_ui(dataset: Dataset, online_tiles: bool) -> None:
         on_message=apply_map_message,
     )
     st.caption("Press ▶ on the map to play the days; click a region for its events.")
+    if cached.connectivity_of(dataset) is not None:
+        st.caption(CONNECTIVITY_CAPTION)
     if dataset.attribution:
         st.caption(dataset.attribution)
 
@@ -50,11 +55,16 @@ def map_state_ui(dataset: Dataset, view: ViewState) -> None:
     map_component.show_state(state.player_state(view, state.frames()).as_json())
 
 
-def beside_map_ui(dataset: Dataset, view: ViewState) -> None:
+def under_map_ui(dataset: Dataset, view: ViewState) -> None:
+    """Under the map and its date, at the page's width: the map in words, the regions' table
+    beside the chosen region's events, then the timeline."""
     map_state_ui(dataset, view)
     st.caption(cached.map_alt_text(dataset, pd.Timestamp(view.date)))  # the map, in words
-    region_table_ui(dataset, view)
-    region_panel_ui(dataset, view)
+    table_column, panel_column = st.columns([2, 3])
+    with table_column:
+        region_table_ui(dataset, view)
+    with panel_column:
+        region_panel_ui(dataset, view)
     timeline_ui(dataset, view)
 
 
@@ -112,24 +122,12 @@ def region_panel_ui(dataset: Dataset, view: ViewState) -> None:
     )
     st.caption(
         f"{len(listed)} events in {markdown_text(names[region])} "
-        f"{MODE_LABELS[view.mode].lower()} {frame_text(view.date, dataset.step)}"
+        f"{MODE_LABELS[view.mode].lower()} {frame_text(view.date, dataset.step)}, newest first"
     )
-    st.dataframe(
-        listed,
-        column_config={
-            **source_link_columns(listed),
-            "deaths": st.column_config.NumberColumn("Deaths"),
-            "deaths_reported_by": "Deaths reported by",
-            "sub_type": "Sub-type",
-            "time": st.column_config.TextColumn("Time (local)", help="~ = approximate"),
-            "disputed": st.column_config.TextColumn("Other sources say"),
-            "when": "Date precision",
-            "where": "Place precision",
-        },
-        hide_index=True,
-        width="stretch",
-        key="region_events",
-    )
+    if listed.empty:
+        return
+    with st.container(height=PANEL_HEIGHT, key="region_events"):
+        st.markdown("\n\n".join(region_event_entries(listed)))
 
 
 def timeline_ui(dataset: Dataset, view: ViewState) -> None:

@@ -21,6 +21,14 @@ def said_plainly() -> Iterator[None]:
         st.error(markdown_text(error))
 
 
+def page_style() -> None:
+    """Text Streamlit would cut with "…" wraps instead: the upload box's list of file types."""
+    st.html(
+        "<style>[data-testid='stFileUploaderDropzoneInstructions'] *"
+        "{white-space:normal!important;overflow:visible!important}</style>"
+    )
+
+
 def hide_sidebar() -> None:
     """Embedded, the view comes from the link alone: the sidebar's choices are not shown."""
     st.html(

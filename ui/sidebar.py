@@ -139,11 +139,14 @@ def columns_ui(upload, dataset: Dataset) -> None:
             hide_index=True,
             disabled=["field", "values"],
             column_config={
-                "field": "Field",
+                "field": st.column_config.TextColumn("Field", width="small"),
                 "column": st.column_config.SelectboxColumn(
-                    "Your column", options=["", *dataset.file_columns]
+                    "Column",
+                    options=["", *dataset.file_columns],
+                    width="medium",
+                    help="Your file's column this field is read from",
                 ),
-                "values": "Values in the column read",
+                "values": st.column_config.TextColumn("Values read", width="large"),
             },
         )
     chosen = mapping_from_table(edited)
@@ -164,7 +167,13 @@ def unrest_ui(dataset: Dataset) -> Dataset:
             key="unrest_table",
             hide_index=True,
             disabled=["category", "events"],
-            column_config={"unrest": st.column_config.CheckboxColumn("Counts as unrest")},
+            column_config={
+                "category": st.column_config.TextColumn("Category", width="medium"),
+                "events": st.column_config.NumberColumn("Rows", width="small"),
+                "unrest": st.column_config.CheckboxColumn(
+                    "Unrest", width="small", help="Counts as unrest for the onsets and spread"
+                ),
+            },
         )
     chosen = tuple(edited.loc[edited["unrest"].astype(bool), "category"])
     if not chosen:

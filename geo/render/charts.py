@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -107,10 +108,8 @@ def timeline_chart(
             width=width,
             height=height,
             autosize=_AUTOSIZE,
-            title=alt.TitleParams(
-                "Events per day, by type",
-                subtitle=_timeline_subtitle(marks, deaths, cuts),
-                anchor="start",
+            title=_title(
+                "Events per day, by type", subtitle=_timeline_subtitle(marks, deaths, cuts)
             ),
             description=_timeline_description(bars, deaths, marks, current_date, first, last)
             + _cuts_sentence(cuts),
@@ -270,13 +269,12 @@ def units_affected_chart(
         width=width,
         height=height,
         autosize=_AUTOSIZE,
-        title=alt.TitleParams(
+        title=_title(
             "Units affected by unrest, cumulative",
             subtitle=(
                 "First-level units (regions and cities) with at least one unrest event by "
                 "each day; +N = newly affected that day"
             ),
-            anchor="start",
         ),
         description=(
             f"Bar chart of first-level units affected by unrest, cumulative by day: "
@@ -337,10 +335,9 @@ def onset_distance_chart(
         width=width,
         height=height,
         autosize=_AUTOSIZE,
-        title=alt.TitleParams(
+        title=_title(
             f"Distance from the origin by day first affected: {_fit_summary(fit)}",
             subtitle=_onset_subtitle(origin, fit),
-            anchor="start",
         ),
         description=(
             f"Scatter plot of {len(points)} affected unit(s): days from the origin event to the "
@@ -394,9 +391,7 @@ def national_toll_chart(national: pd.DataFrame, *, width: int = 720, height: int
         width=width,
         height=height,
         autosize=_AUTOSIZE,
-        title=alt.TitleParams(
-            "Official national death toll, as announced", subtitle=subtitle, anchor="start"
-        ),
+        title=_title("Official national death toll, as announced", subtitle=subtitle),
         description=f"Official national death toll as announced: {steps}.",
     )
 
@@ -741,6 +736,21 @@ def _time_encoding(spec: dict) -> dict:
         if "scale" in x:
             return {"axis": x["axis"], "scale": x["scale"]}
     raise ArgumentError("spec has no layer on a time scale")
+
+
+TITLE_CHARACTERS = 40
+"""A chart's title and subtitle are broken into lines of at most this many characters: Vega
+cuts a longer line with "…" at the chart's width, and a phone's chart is about 330 px wide."""
+
+
+def _title(text: str, subtitle: str | Sequence[str] = ()) -> alt.TitleParams:
+    """The chart's title and subtitle, each line wrapped at TITLE_CHARACTERS, anchored left."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return alt.TitleParams(
+        textwrap.wrap(text, TITLE_CHARACTERS),
+        subtitle=[part for line in lines for part in textwrap.wrap(line, TITLE_CHARACTERS)],
+        anchor="start",
+    )
 
 
 def _timeline_subtitle(
@@ -1138,13 +1148,12 @@ def mirrored_timeline_chart(
         width=width,
         height=height,
         autosize=_AUTOSIZE,
-        title=alt.TitleParams(
+        title=_title(
             "Events per day in each source",
             subtitle=[
                 f"Above the line: {names[0]}; below it: {names[1]}.",
                 "Dark: events the other source has too (matched); grey: only in this one.",
             ],
-            anchor="start",
         ),
         description=(
             f"Mirrored bar chart of events per day from {_long_day(first)} to {_long_day(last)}: "

@@ -86,3 +86,19 @@ def markdown_text(value: object) -> str:
     Markdown, HTML and Streamlit directive character (`:red[…]`, `$…$`) backslash-escaped, so a
     file name or a column header shows as typed and never as a link, an image or markup."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
+LINK_SAFE = ":/?&=%#+,.-_~"
+"""Characters a Markdown link's target keeps as they are; any other is %-escaped."""
+
+
+def markdown_link(text: object, url: str) -> str:
+    """A Markdown link to an http(s) `url` (anything else gives the text alone), its text escaped
+    and its target %-escaped, so neither can close the link or add markup."""
+    from urllib.parse import quote
+
+    from geo.schema import is_web_link
+
+    if not is_web_link(url):
+        return markdown_text(text)
+    return f"[{markdown_text(text)}]({quote(url, safe=LINK_SAFE)})"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pandas as pd
 
 from geo.analysis.aggregate import DEFAULT_WINDOW_DAYS, Mode, frame_window, values_at
 from geo.analysis.spread import unrest_types
 from geo.render.frames import frame_text
+from geo.render.htmlsafe import markdown_link, markdown_text
 from geo.schema import GEO_PRECISION_LABELS, TIME_PRECISION_LABELS, is_web_link
 
 
@@ -58,6 +61,62 @@ def _clock_times(events: pd.DataFrame) -> pd.Series | None:
         stamps = pd.to_datetime(events["event_datetime"])
         return stamps.dt.strftime("%H:%M").where(stamps.notna())
     return None
+
+
+def region_event_entries(listed: pd.DataFrame) -> list[str]:
+    """`region_events`' rows as Markdown paragraphs a reader can read in a narrow column: when
+    and where, the kind of event, what happened, deaths and who reported them, how exact the
+    date and place are, other sources' claims, and each source as its own link (named by its
+    site). Every data value is escaped; empty values are left out, never shown as "None"."""
+    entries = []
+    for row in listed.itertuples(index=False):
+        when = f"{pd.Timestamp(row.date):%a %d %b}"
+        if _given(getattr(row, "time", None)):
+            when += f", {row.time}"
+        head = f"**{markdown_text(when)} · {markdown_text(row.place)}**"
+        kind = " · ".join(markdown_text(k) for k in (row.type, row.sub_type) if _given(k))
+        lines = [f"{head} · {kind}" if kind else head]
+        if _given(row.notes):
+            lines.append(markdown_text(row.notes))
+        facts = []
+        if _given(row.deaths) and int(row.deaths) > 0:
+            who = getattr(row, "deaths_reported_by", None)
+            facts.append(
+                f"Deaths: {int(row.deaths)}"
+                + (f" (reported by {markdown_text(who)})" if _given(who) else "")
+            )
+        precision = [p for p in (row.when, row.where) if _given(p)]
+        if precision:
+            facts.append(markdown_text(", ".join(precision)))
+        if _given(getattr(row, "disputed", None)):
+            facts.append(f"Other sources say: {markdown_text(row.disputed)}")
+        if facts:
+            lines.append(" · ".join(facts))
+        links = [
+            markdown_link(_site(url), url)
+            for column, url in zip(listed.columns, row, strict=True)
+            if column.startswith("source_") and _given(url)
+        ]
+        if links:
+            lines.append("Sources: " + ", ".join(links))
+        elif _given(row.source):
+            lines.append(f"Source: {markdown_text(row.source)}")
+        entries.append("  \n".join(lines))
+    return entries
+
+
+def _given(value: object) -> bool:
+    return (
+        value is not None
+        and not (not isinstance(value, str) and pd.isna(value))
+        and (str(value).strip() != "")
+    )
+
+
+def _site(url: str) -> str:
+    """A source link's words: the site's name (kursiv.media), not the whole address."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def link_columns(values: pd.Series, *, index: pd.Index | None = None) -> pd.DataFrame:

@@ -165,9 +165,11 @@ CUT_OUTLINE = {"dashArray": "5 3", "weight": 2.2, "color": "#111111"}
 """The outline of a region while its internet is cut (Leaflet path options)."""
 CUT_SHADE = "#9aa5b1"
 """The timeline's bands for the hours the internet was cut."""
-CONNECTIVITY_LEGEND = (
-    "- - dashed outline, badge: the internet was cut or slowed there that "
-    "{unit}, so fewer events were reported"
+CONNECTIVITY_LEGEND = "- - dashed, with a badge: internet cut or slowed that {unit}"
+CONNECTIVITY_CAPTION = (
+    "A dashed outline and a badge mark a region while its internet was cut or slowed (from "
+    "the evening of 4 January): fewer events were reported from there while it lasted, so "
+    "the counts drop for want of reports, not of unrest."
 )
 
 PAPER = "#ffffff"

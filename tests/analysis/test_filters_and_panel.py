@@ -112,3 +112,25 @@ def test_frame_alt_text_says_how_many_and_which_are_new():
     assert frame_alt_text(onsets, 3, pd.Timestamp("2022-01-03")) == (
         "2022-01-03: 1 of 3 regions where the unrest has begun."
     )
+
+
+def test_the_region_panel_reads_as_entries_with_one_line_of_source_links(events):
+    from geo.render.listings import region_event_entries
+
+    listed = region_events(events, "a", pd.Timestamp("2022-01-03"))
+    newest, oldest = region_event_entries(listed)
+    assert newest.splitlines()[0] == "**Mon 03 Jan · A town** · Riots · Mob violence  "
+    assert "Deaths: 3 (reported by Ministry)" in newest
+    assert "approximate day, region\\-level" in newest
+    assert newest.endswith("Sources: [b\\.example](http://b.example/2)")  # data: dropped
+    assert oldest.endswith("Sources: [a\\.example](https://a.example/1)")  # javascript: dropped
+    assert "Deaths" not in oldest  # none reported: nothing said, never "None"
+    assert "None" not in newest + oldest and "nan" not in newest + oldest
+
+
+def test_a_hostile_source_cannot_close_its_link_or_add_markup():
+    from geo.render.htmlsafe import markdown_link
+
+    link = markdown_link("x](javascript:alert(1))", "https://a.example/p?q=1)[y](z")
+    assert link == "[x\\]\\(javascript\\:alert\\(1\\)\\)](https://a.example/p?q=1%29%5By%5D%28z)"
+    assert markdown_link("t", "javascript:alert(1)") == "t"

@@ -212,7 +212,7 @@ def test_timeline_x_axis_spans_whole_days_in_utc(per_day_by_type, context):
 
 def test_timeline_is_described_and_titled(per_day_by_type):
     spec = timeline_chart(per_day_by_type, None, None, None, type_colours=COLOURS).to_dict()
-    assert spec["title"]["text"] == "Events per day, by type"
+    assert " ".join(spec["title"]["text"]) == "Events per day, by type"
     assert spec["description"].startswith(
         "Stacked bar chart of events per day by type from 2 Jan 2022 to 3 Jan 2022: 6 events"
     )
@@ -316,7 +316,7 @@ def test_units_affected_labels_new_units_and_marks_the_current_day(per_day):
     assert [r["new_label"] for r in values(spec, text)] == ["+1", "+2"]
     [rule] = by_description(spec, "Day shown")
     assert [r["at"] for r in values(spec, rule)] == ["2022-01-03T12:00:00Z"]
-    assert spec["title"]["text"] == "Units affected by unrest, cumulative"
+    assert " ".join(spec["title"]["text"]) == "Units affected by unrest, cumulative"
     assert spec["description"].startswith("Bar chart of first-level units affected")
 
 
@@ -393,7 +393,7 @@ def test_onset_chart_draws_units_their_names_and_the_fitted_line(onset_table):
     [line] = by_description(spec, "Fitted line")
     ends = [(r["days_since_origin"], r["distance_km"]) for r in values(spec, line)]
     assert ends == [(0.0, 10.0), (2.0, 210.0)]
-    assert spec["title"]["text"].endswith("≈ 100 km per day, R² = 0.90, n = 3")
+    assert " ".join(spec["title"]["text"]).endswith("≈ 100 km per day, R² = 0.90, n = 3")
     assert "≈ 100 km per day" in spec["description"]
 
 
@@ -403,15 +403,15 @@ def test_onset_chart_says_why_there_is_no_line(onset_table):
     assert math.isnan(fit.km_per_day)
     spec = onset_distance_chart(single, fit, None).to_dict()
     assert by_description(spec, "Fitted line") == []
-    assert (
-        "no fitted line (need affected units on at least 2 distinct days" in (spec["title"]["text"])
+    assert "no fitted line (need affected units on at least 2 distinct days" in (
+        " ".join(spec["title"]["text"])
     )
 
 
 def test_onset_chart_shows_a_slow_speed_with_a_decimal(onset_table):
     fit = SpreadFit(2.345, 0.0, float("nan"), 3, pd.DataFrame())
     spec = onset_distance_chart(onset_table, fit, None).to_dict()
-    assert spec["title"]["text"].endswith("≈ 2.3 km per day, R² = n/a, n = 3")
+    assert " ".join(spec["title"]["text"]).endswith("≈ 2.3 km per day, R² = n/a, n = 3")
 
 
 # --- context ------------------------------------------------------------------------------------
