@@ -51,7 +51,9 @@ def main() -> None:
         # What follows the date sits under the map, at the page's width.
         if map_tab.open:
             with map_tab:
-                with said_plainly():
+                # One container: however many captions the map has, the date's fragment keeps
+                # its place, so a new dataset's rerun replaces it rather than adding a second.
+                with st.container(), said_plainly():
                     map_ui(dataset, online_tiles)
                 dated(under_map_ui)
                 with said_plainly():
@@ -60,9 +62,11 @@ def main() -> None:
             with spread_tab:
                 dated(spread_ui)
         if compare_tab.open:
-            with compare_tab, said_plainly():
-                comparison = compare_ui(dataset, online_tiles)
-                dated(partial(compare_dated_ui, comparison))
+            with compare_tab:
+                with st.container(), said_plainly():  # the fragment keeps its place (above)
+                    comparison = compare_ui(dataset, online_tiles)
+                with said_plainly():
+                    dated(partial(compare_dated_ui, comparison))
         if data_tab.open:
             with data_tab:
                 dated(data_ui)

@@ -1,4 +1,4 @@
-"""The README's screenshots, taken again from the dashboard as it is: `python scripts/screenshots.py`.
+"""The README's screenshots, taken again from the dashboard: `python scripts/screenshots.py`.
 
 Starts `streamlit run dashboard.py` on a free local port, opens it in Debian's Chromium
 (/usr/bin/chromium, through Playwright) and writes docs/screenshot.png (the map on 10 January
@@ -34,9 +34,7 @@ def settled(page) -> None:
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         timeout=60_000
     )
-    page.frame_locator(MAP_FRAME).first.locator("path.qantar-region").first.wait_for(
-        timeout=60_000
-    )
+    page.frame_locator(MAP_FRAME).first.locator("path.qantar-region").first.wait_for(timeout=60_000)
     page.wait_for_timeout(2500)  # tiles of the basemap, charts and tables finish drawing
 
 

@@ -58,7 +58,7 @@ def test_onset_table_and_region_panel_show_the_disputes(app, spread_tab):
         rows.loc[["Akmola Region", "Turkistan Region"], "note"].tolist()
         == ["no dated protest, riot or clash in this data"] * 2
     )
-    panel = next(f.value for f in app.dataframe if "disputed" in f.value.columns)
-    zhanaozen = panel[panel["notes"].str.startswith("Start of the unrest")].iloc[0]
-    assert zhanaozen["time"] == "~11:00"
-    assert zhanaozen["disputed"].startswith("date: 1 Jan per Prosecutor General")
+    panel = next(m.value for m in app.markdown if "Start of the unrest" in m.value)
+    zhanaozen = next(e for e in panel.split("\n\n") if "Start of the unrest" in e)
+    assert zhanaozen.startswith("**Sun 02 Jan, \\~11\\:00 · Zhanaozen**")
+    assert "Other sources say: date\\: 1 Jan per Prosecutor General" in zhanaozen
