@@ -52,8 +52,11 @@ def compare_ui(dataset: Dataset, online_tiles: bool) -> Comparison | None:
 def second_source_ui(dataset: Dataset) -> Dataset | None:
     """The source to compare with: the bundled record (when the data shown is an upload) or a
     file uploaded here, placed in the layout of the data shown."""
-    choices = [FILE_CHOICE] if dataset.bundled else [BUNDLED_CHOICE, FILE_CHOICE]
-    chosen = st.radio("Compare with", choices, key="compare_with", horizontal=True)
+    chosen = FILE_CHOICE
+    if not dataset.bundled:  # the bundled record is a second source only beside an upload
+        chosen = st.radio(
+            "Compare with", [BUNDLED_CHOICE, FILE_CHOICE], key="compare_with", horizontal=True
+        )
     if chosen == BUNDLED_CHOICE:
         return cached.bundled_dataset(dataset.layout or "auto")
     upload = st.file_uploader(
