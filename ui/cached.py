@@ -89,6 +89,12 @@ def map_args(dataset: Dataset, online_tiles: bool) -> dict:
     return map_component.prepared_args(m, key="map")
 
 
+@st.cache_resource(show_spinner=False, hash_funcs=HASHED, **BOUNDS)
+def on_frames_of(dataset: Dataset, frames: tuple) -> Dataset:
+    """The second source counted over the first one's days (once, not on every rerun)."""
+    return pipeline.on_frames(dataset, list(frames), label="on the same days")
+
+
 @st.cache_resource(show_spinner="Drawing the maps…", hash_funcs=HASHED, **BOUNDS)
 def compare_map_args(
     dataset: Dataset, online_tiles: bool, scale: tuple[tuple[str, float], ...], player: bool

@@ -11,7 +11,7 @@ import geo
 from geo.analysis.compare import Comparison, compare
 from geo.analysis.matching import category_group
 from geo.export.tables import comparison_csv
-from geo.pipeline import Dataset, on_frames
+from geo.pipeline import Dataset
 from geo.render import story_charts, webmap
 from geo.render.compared import comparison_sentences
 from geo.render.htmlsafe import markdown_text
@@ -115,7 +115,7 @@ def comparison_of(a: Dataset, b: Dataset, groups: dict[str, str]) -> Comparison:
 def maps_ui(a: Dataset, b: Dataset, online_tiles: bool) -> None:
     """Both sources on one colour scale; the second map follows the first one's player (and
     the date), so the two always show the same day. Stacked on a phone (Streamlit's columns)."""
-    b_shown = on_frames(b, a.frames, label="on the same days")
+    b_shown = cached.on_frames_of(b, tuple(a.frames))
     scale = webmap.shared_scale(a, b_shown)
     map_component.share_frames()
     shown = ((a.name, a, True), (b.name, b_shown, False))

@@ -16,7 +16,7 @@ from geo.io.dates import DAY_FIRST, MONTH_FIRST
 from geo.io.limits import UPLOAD_LIMITS
 from geo.io.mapping import mapping_from_table, mapping_table
 from geo.pipeline import Dataset, has_times, read_counts, with_unrest_types
-from geo.render.htmlsafe import markdown_text
+from geo.render.htmlsafe import LINK_SAFE, markdown_text
 from geo.render.style import METRIC_NAMES
 from geo.schema import GEO_PRECISION_LABELS
 from geo.uploads import read_upload
@@ -31,8 +31,6 @@ DATE_ORDERS = {
     DAY_FIRST: "day first (5 January)",
     MONTH_FIRST: "month first (1 May)",
 }
-LINK_SAFE = ":/?&=%#+,.-_~"
-"""Characters a shared link keeps as they are inside a Markdown link; any other is escaped."""
 
 
 def dataset_ui() -> Dataset:

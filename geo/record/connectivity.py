@@ -29,8 +29,6 @@ SCOPES = ("national", "region", "city")
 """national: every unit; region or city: the first-level unit region_id (Almaty and Nur-Sultan
 are cities and units of their own)."""
 CONNECTIVITY_STATES = ("mobile throttled", "full cut", "partial restore", "restored")
-CUT_STATES = ("mobile throttled", "full cut", "partial restore")
-"""The states in which reports could not get out as usual: the map marks them."""
 PRECISIONS = ("hour", "day")
 """How well a row's start or end is known: to about the hour, or only its local day (the time
 is then that day's midnight in Kazakhstan's capital, UTC+6)."""
